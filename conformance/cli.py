@@ -1,0 +1,53 @@
+"""The `minitorch-module` command.
+
+Each sub-command lives in its own module with two functions:
+`add_arguments(parser)` and `run(args) -> exit code`. Add a new one to
+`COMMANDS` below.
+
+Exit codes: 0 success, 1 the check found a difference or failure,
+2 the command was used wrongly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# name -> (module, one-line help)
+COMMANDS: dict[str, tuple[str, str]] = {
+    "compare": ("conformance.compare", "run the scenarios on torch and on the clone and compare"),
+}
+
+
+class UsageError(Exception):
+    """Raised by a command for bad input: printed as one line, exit code 2."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="minitorch-module",
+        description="Learn torch.nn.Module by comparing a from-scratch clone with real PyTorch.",
+    )
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    subparsers.required = True
+    for name, (module_name, help_text) in COMMANDS.items():
+        module = importlib.import_module(module_name)
+        sub = subparsers.add_parser(name, help=help_text, description=help_text)
+        module.add_arguments(sub)
+        sub.set_defaults(_run=module.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)  # argparse itself exits with code 2 on bad usage
+    try:
+        return args._run(args)
+    except UsageError as error:
+        print(f"minitorch-module {args.command}: error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Scenarios, one file per topic. Every module here is imported by `all_scenarios()`."""

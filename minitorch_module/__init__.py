@@ -1,0 +1,33 @@
+"""minitorch_module: torch.nn.Module re-written from scratch, to read and learn from.
+
+Replace `torch.nn` by `minitorch_module` in your code and it should behave the
+same: `import minitorch_module as nn`.
+"""
+
+from .hooks import (
+    RemovableHandle,
+    register_module_buffer_registration_hook,
+    register_module_forward_hook,
+    register_module_forward_pre_hook,
+    register_module_module_registration_hook,
+    register_module_parameter_registration_hook,
+)
+from .layers import *  # noqa: F401,F403  (every layer, listed in layers.__all__)
+from .layers import __all__ as _layer_names
+from .module import Module
+from .parameter import Buffer, Parameter
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Module",
+    "Parameter",
+    "Buffer",
+    "RemovableHandle",
+    "register_module_buffer_registration_hook",
+    "register_module_module_registration_hook",
+    "register_module_parameter_registration_hook",
+    "register_module_forward_pre_hook",
+    "register_module_forward_hook",
+    *_layer_names,
+]

@@ -1,0 +1,77 @@
+"""Linear layers: `y = x @ W.T + b`, and the do-nothing `Identity`."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+from torch.nn import init
+
+from ..module import Module
+from ..parameter import Parameter
+
+__all__ = ["Identity", "Linear"]
+
+
+class Identity(Module):
+    """Return the input unchanged. Any constructor arguments are ignored.
+
+    Handy as a placeholder, e.g. to remove the last layer of a network.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        return input
+
+
+class Linear(Module):
+    """Apply `y = x @ weight.T + bias`.
+
+    Args:
+        in_features: size of each input sample.
+        out_features: size of each output sample.
+        bias: if False, the layer has no bias (`self.bias` is None).
+
+    Example:
+        >>> layer = Linear(3, 2)
+        >>> [(name, tuple(p.shape)) for name, p in layer.named_parameters()]
+        [('weight', (2, 3)), ('bias', (2,))]
+    """
+
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None
+    ) -> None:
+        factory_kwargs = {"device": device, "dtype": dtype}
+        super().__init__()
+        self.in_features = in_features
+        self.out_features = out_features
+        # The weight is (out, in), so `forward` multiplies by its transpose.
+        self.weight = Parameter(torch.empty((out_features, in_features), **factory_kwargs))
+        # `register_parameter("bias", None)` keeps the name `bias` reserved,
+        # so `self.bias` is None instead of an AttributeError.
+        if bias:
+            self.bias = Parameter(torch.empty(out_features, **factory_kwargs))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw weights and bias from U(-1/sqrt(in_features), 1/sqrt(in_features))."""
+        # Kaiming-uniform with a=sqrt(5) gives exactly that bound. The order
+        # of the random draws (weight, then bias) matches torch, so the same
+        # seed gives the same numbers.
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            fan_in = self.weight.shape[1] if self.weight.dim() > 1 else 0
+            bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        return F.linear(input, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

@@ -1,0 +1,1408 @@
+"""Module: the base class of every layer and every model.
+
+Read this file from top to bottom; it follows the walkthrough:
+
+1. state in `__init__`
+2. registration: `register_parameter`, `register_buffer`, `add_module`
+3. attribute routing: `__getattr__`, `__setattr__`, `__delattr__`
+4. traversal: `children`, `modules`, `parameters`, `buffers` and their `named_` forms
+5. train/eval and gradients
+6. conversion: `apply`, `_apply`, `to` and friends
+7. `state_dict` and `load_state_dict`
+8. calling a module, and hooks
+9. repr, `__dir__` and pickling
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+import warnings
+from collections import OrderedDict, namedtuple
+from typing import Any, Callable, Iterator, Mapping
+
+import torch
+from torch._subclasses.fake_tensor import FakeTensor
+from torch.utils._python_dispatch import is_traceable_wrapper_subclass
+
+from . import hooks as _hooks
+from .hooks import RemovableHandle, _add_hook
+from .parameter import Buffer, Parameter
+
+__all__ = ["Module"]
+
+# Key suffix under which `state_dict()` stores a module's extra state.
+_EXTRA_STATE_KEY_SUFFIX = "_extra_state"
+
+
+class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
+    """What `load_state_dict` returns: the keys it could not match."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        if not self.missing_keys and not self.unexpected_keys:
+            return "<All keys matched successfully>"
+        return super().__repr__()
+
+    __str__ = __repr__
+
+
+def _addindent(text: str, spaces: int) -> str:
+    """Indent every line of `text` but the first (used by `__repr__`)."""
+    lines = text.split("\n")
+    if len(lines) == 1:
+        return text
+    rest = [" " * spaces + line if line.strip() else "" for line in lines[1:]]
+    return "\n".join([lines[0], *rest])
+
+
+# A subclass that forgets to define `forward` gets this one. It is a plain
+# function stored as a class attribute, not a method, so that a subclass may
+# define `forward` with any signature it likes.
+def _forward_unimplemented(self: "Module", *input: Any) -> None:
+    """Define the computation of the module. Every subclass must override it."""
+    raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
+
+
+class Module:
+    """Base class for all neural network modules.
+
+    Subclass it, create the layers in `__init__` (after calling
+    `super().__init__()`), and write the computation in `forward`:
+
+    Example:
+        >>> class Net(Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.scale = Parameter(torch.ones(1))
+        ...     def forward(self, x):
+        ...         return x * self.scale
+        >>> [name for name, _ in Net().named_parameters()]
+        ['scale']
+    """
+
+    # `state_dict()` saves this number in `_metadata`, so a module whose
+    # layout changed can still load old checkpoints (BatchNorm uses it).
+    _version: int = 1
+
+    # When True, `Module.__init__` passes its arguments on to the next class
+    # in the method resolution order (useful with multiple inheritance).
+    call_super_init: bool = False
+
+    training: bool
+    forward: Callable[..., Any] = _forward_unimplemented
+
+    # ------------------------------------------------------------------
+    # 1. State
+    # ------------------------------------------------------------------
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Create the empty dicts that hold parameters, buffers, submodules and hooks."""
+        # Without `call_super_init`, Module takes no arguments. The messages
+        # imitate the ones Python gives for a wrong call.
+        if self.call_super_init is False and kwargs:
+            raise TypeError(
+                f"{type(self).__name__}.__init__() got an unexpected keyword argument '{next(iter(kwargs))}'"
+            )
+        if self.call_super_init is False and args:
+            raise TypeError(f"{type(self).__name__}.__init__() takes 1 positional argument but {len(args) + 1} were given")
+
+        # Why `object.__setattr__` and not `self.x = ...`? Our own
+        # `__setattr__` (section 3) reads `self._parameters`, which does not
+        # exist yet. Writing straight into the instance `__dict__` avoids it.
+        set_plain = object.__setattr__
+        set_plain(self, "training", True)
+        set_plain(self, "_parameters", {})
+        set_plain(self, "_buffers", {})
+        set_plain(self, "_non_persistent_buffers_set", set())
+        set_plain(self, "_modules", {})
+
+        # Hook dicts map a handle id to a function. They are ordered so that
+        # hooks run in the order they were registered (or `prepend`ed).
+        set_plain(self, "_backward_pre_hooks", OrderedDict())
+        set_plain(self, "_backward_hooks", OrderedDict())
+        set_plain(self, "_is_full_backward_hook", None)
+        set_plain(self, "_forward_hooks", OrderedDict())
+        set_plain(self, "_forward_hooks_with_kwargs", OrderedDict())
+        set_plain(self, "_forward_hooks_always_called", OrderedDict())
+        set_plain(self, "_forward_pre_hooks", OrderedDict())
+        set_plain(self, "_forward_pre_hooks_with_kwargs", OrderedDict())
+        set_plain(self, "_state_dict_hooks", OrderedDict())
+        set_plain(self, "_state_dict_pre_hooks", OrderedDict())
+        set_plain(self, "_load_state_dict_pre_hooks", OrderedDict())
+        set_plain(self, "_load_state_dict_post_hooks", OrderedDict())
+
+        if self.call_super_init:
+            super().__init__(*args, **kwargs)
+
+    # ------------------------------------------------------------------
+    # 2. Registration
+    # ------------------------------------------------------------------
+
+    def register_buffer(self, name: str, tensor: torch.Tensor | None, persistent: bool = True) -> None:
+        """Add a buffer: a tensor that is module state but not a weight.
+
+        Args:
+            name: attribute name of the buffer.
+            tensor: the tensor, or `None` (then `state_dict` skips it).
+            persistent: whether `state_dict()` includes the buffer.
+
+        Example:
+            >>> m = Module()
+            >>> m.register_buffer("steps", torch.zeros(()))
+            >>> list(m.state_dict())
+            ['steps']
+        """
+        # The checks run in this order, and the first failing one decides
+        # the error. Students often meet the first: calling
+        # `register_buffer` before `super().__init__()`.
+        if "_buffers" not in self.__dict__:
+            raise AttributeError("cannot assign buffer before Module.__init__() call")
+        if not isinstance(name, str):
+            raise TypeError(f"buffer name should be a string. Got {torch.typename(name)}")
+        if "." in name:
+            raise KeyError('buffer name can\'t contain "."')
+        if name == "":
+            raise KeyError('buffer name can\'t be empty string ""')
+        # The name must be free: not a method, not a plain attribute, not a
+        # parameter or submodule. Re-registering an existing buffer is fine.
+        if hasattr(self, name) and name not in self._buffers:
+            raise KeyError(f"attribute '{name}' already exists")
+        # Anything tensor-like is accepted, even objects that only implement
+        # `__torch_function__`.
+        if tensor is not None and not (isinstance(tensor, torch.Tensor) or hasattr(tensor, "__torch_function__")):
+            raise TypeError(
+                f"cannot assign '{torch.typename(tensor)}' object to buffer '{name}' (torch Tensor or None required)"
+            )
+        # Global registration hooks may replace the tensor before it is stored.
+        for hook in _hooks._global_buffer_registration_hooks.values():
+            output = hook(self, name, tensor)
+            if output is not None:
+                tensor = output
+        self._buffers[name] = tensor
+        # A separate set remembers which buffers `state_dict` must skip.
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Add a parameter (or a `None` placeholder) under `name`.
+
+        Example:
+            >>> m = Module()
+            >>> m.register_parameter("bias", None)
+            >>> m.bias is None, list(m.parameters())
+            (True, [])
+        """
+        # Note the wording: "parameter" here, "parameters" in `__setattr__`.
+        if "_parameters" not in self.__dict__:
+            raise AttributeError("cannot assign parameter before Module.__init__() call")
+        if not isinstance(name, str):
+            raise TypeError(f"parameter name should be a string. Got {torch.typename(name)}")
+        if "." in name:
+            raise KeyError('parameter name can\'t contain "."')
+        if name == "":
+            raise KeyError('parameter name can\'t be empty string ""')
+        if hasattr(self, name) and name not in self._parameters:
+            raise KeyError(f"attribute '{name}' already exists")
+
+        # `None` keeps the name reserved: `self.bias = None` in Linear.
+        if param is None:
+            self._parameters[name] = None
+            return
+        if not isinstance(param, Parameter):
+            raise TypeError(
+                f"cannot assign '{torch.typename(param)}' object to parameter '{name}' "
+                "(torch.nn.Parameter or None required)"
+            )
+        # A parameter must be a leaf of the autograd graph. A tensor computed
+        # from other tensors (it has a `grad_fn`) belongs in `forward`.
+        if param.grad_fn:
+            raise ValueError(
+                f"Cannot assign non-leaf Tensor to parameter '{name}'. Model "
+                f"parameters must be created explicitly. To express '{name}' "
+                "as a function of another Tensor, compute the value in "
+                "the forward() method."
+            )
+        for hook in _hooks._global_parameter_registration_hooks.values():
+            output = hook(self, name, param)
+            if output is not None:
+                param = output
+        self._parameters[name] = param
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Add a child module under `name`; it then appears in `children()`.
+
+        Example:
+            >>> parent = Module()
+            >>> parent.add_module("child", Module())
+            >>> [name for name, _ in parent.named_children()]
+            ['child']
+        """
+        # Unlike the two methods above, the type of the value is checked
+        # first, and the "already exists" check comes before the name checks.
+        if not isinstance(module, Module) and module is not None:
+            raise TypeError(f"{torch.typename(module)} is not a Module subclass")
+        if not isinstance(name, str):
+            raise TypeError(f"module name should be a string. Got {torch.typename(name)}")
+        if hasattr(self, name) and name not in self._modules:
+            raise KeyError(f"attribute '{name}' already exists")
+        if "." in name:
+            raise KeyError(f'module name can\'t contain ".", got: {name}')
+        if name == "":
+            raise KeyError('module name can\'t be empty string ""')
+        self._store_module(name, module)
+
+    def register_module(self, name: str, module: Module | None) -> None:
+        """Another name for `add_module`."""
+        self.add_module(name, module)
+
+    def _store_module(self, name: str, module: Module | None) -> None:
+        # One place where a submodule is stored, shared by `add_module` and
+        # `__setattr__`: the global registration hooks may replace it first.
+        for hook in _hooks._global_module_registration_hooks.values():
+            output = hook(self, name, module)
+            if output is not None:
+                module = output
+        self._modules[name] = module
+
+    # ------------------------------------------------------------------
+    # 3. Attribute routing
+    # ------------------------------------------------------------------
+
+    # Python calls `__getattr__` only when normal lookup fails, that is when
+    # the name is not in the instance `__dict__` nor on the class. Parameters,
+    # buffers and submodules live in their own dicts, so this is how
+    # `self.weight` finds them.
+    #
+    # Why `self.__dict__["_parameters"]` and not `self._parameters`? If
+    # `_parameters` does not exist yet (before `__init__`), `self._parameters`
+    # would call `__getattr__` again, which would look up `self._parameters`
+    # again... forever. Reading `__dict__` directly cannot recurse.
+    def __getattr__(self, name: str) -> Any:
+        """Find `name` among the parameters, buffers and submodules."""
+        state = self.__dict__
+        for store in ("_parameters", "_buffers", "_modules"):
+            if store in state and name in state[store]:
+                return state[store][name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
+    # `__setattr__` runs for *every* assignment `self.x = value`. It decides
+    # where the value goes, by its type and by the name's current home:
+    #
+    # | value                   | goes to                         |
+    # |-------------------------|---------------------------------|
+    # | a Parameter             | `_parameters`                   |
+    # | anything, name is a param | must be None: else TypeError  |
+    # | a Module                | `_modules`                      |
+    # | anything, name is a module | must be None: else TypeError |
+    # | a Buffer, or name is a buffer | `_buffers`                |
+    # | anything else           | the instance `__dict__`         |
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Route an assignment to `_parameters`, `_modules`, `_buffers` or `__dict__`."""
+        state = self.__dict__
+        params = state.get("_parameters")
+
+        if isinstance(value, Parameter):
+            if params is None:
+                raise AttributeError("cannot assign parameters before Module.__init__() call")
+            # One name lives in one place only: drop it from the others.
+            self._forget(name, state, self._buffers, self._modules, self._non_persistent_buffers_set)
+            self.register_parameter(name, value)
+            return
+
+        # `self.weight = torch.zeros(3)` when `weight` is a parameter: torch
+        # refuses rather than silently turning it into a plain attribute.
+        if params is not None and name in params:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{torch.typename(value)}' as parameter '{name}' "
+                    "(torch.nn.Parameter or None expected)"
+                )
+            self.register_parameter(name, value)
+            return
+
+        modules = state.get("_modules")
+        if isinstance(value, Module):
+            if modules is None:
+                raise AttributeError("cannot assign module before Module.__init__() call")
+            self._forget(name, state, self._parameters, self._buffers, self._non_persistent_buffers_set)
+            self._store_module(name, value)
+            return
+
+        if modules is not None and name in modules:
+            if value is not None:
+                raise TypeError(
+                    f"cannot assign '{torch.typename(value)}' as child module '{name}' "
+                    "(torch.nn.Module or None expected)"
+                )
+            self._store_module(name, value)
+            return
+
+        # A tensor goes into `_buffers` only if it is marked as a Buffer or
+        # the name is already a buffer. A plain tensor under a new name is
+        # just an attribute: `.to()` will not move it (a classic pitfall).
+        buffers = state.get("_buffers")
+        if isinstance(value, Buffer) or (buffers is not None and name in buffers):
+            self._set_buffer(name, value)
+            return
+
+        object.__setattr__(self, name, value)
+
+    @staticmethod
+    def _forget(name: str, *homes: Any) -> None:
+        # Remove `name` from every dict or set given.
+        for home in homes:
+            if name in home:
+                if isinstance(home, dict):
+                    del home[name]
+                else:
+                    home.discard(name)
+
+    def _set_buffer(self, name: str, value: Any) -> None:
+        # Assignment to a buffer slot, or of a `Buffer(...)`.
+        if value is not None and not (isinstance(value, torch.Tensor) or hasattr(value, "__torch_function__")):
+            raise TypeError(
+                f"cannot assign '{torch.typename(value)}' as buffer '{name}' "
+                "(torch.nn.Buffer, torch.Tensor or None expected)"
+            )
+        # A `Buffer` says whether it is persistent; a plain tensor keeps the
+        # slot's current setting.
+        if isinstance(value, Buffer):
+            persistent = value.persistent
+        else:
+            persistent = name not in self._non_persistent_buffers_set
+        # Old subclasses override `register_buffer` without the `persistent`
+        # argument. torch still supports them, so we look at the signature.
+        if getattr(self.register_buffer, "__func__", None) is Module.register_buffer:
+            self.register_buffer(name, value, persistent)
+        elif "persistent" in inspect.signature(self.register_buffer).parameters:
+            self.register_buffer(name, value, persistent)
+        elif not persistent:
+            raise RuntimeError(
+                "Registering a non-persistent buffer "
+                "on a Module subclass that implements "
+                "register_buffer() without the persistent "
+                "argument is not allowed."
+            )
+        else:
+            self.register_buffer(name, value)
+
+    def __delattr__(self, name: str) -> None:
+        """Delete a parameter, buffer, submodule or plain attribute."""
+        if name in self._parameters:
+            del self._parameters[name]
+        elif name in self._buffers:
+            del self._buffers[name]
+            self._non_persistent_buffers_set.discard(name)
+        elif name in self._modules:
+            del self._modules[name]
+        else:
+            object.__delattr__(self, name)
+
+    # ------------------------------------------------------------------
+    # 4. Traversal
+    # ------------------------------------------------------------------
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """Yield `(name, module)` for each direct child, each module once.
+
+        Example:
+            >>> parent = Module()
+            >>> parent.a = Module()
+            >>> parent.b = parent.a          # the same child under two names
+            >>> [name for name, _ in parent.named_children()]
+            ['a']
+        """
+        seen = set()
+        for name, module in self._modules.items():
+            if module is not None and module not in seen:
+                seen.add(module)
+                yield name, module
+
+    def children(self) -> Iterator[Module]:
+        """Yield each direct child module once."""
+        for _, module in self.named_children():
+            yield module
+
+    def named_modules(
+        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """Yield `(path, module)` for this module and every module below it.
+
+        The walk is depth first, parent before children. A module reachable
+        under two paths is yielded once (the first path), unless
+        `remove_duplicate=False`.
+
+        Example:
+            >>> net = Module()
+            >>> net.block = Module()
+            >>> net.block.inner = Module()
+            >>> [path for path, _ in net.named_modules()]
+            ['', 'block', 'block.inner']
+        """
+        # `memo` is shared by the whole recursive walk: it holds the modules
+        # already yielded. It is a set of modules, which works because
+        # modules hash by identity.
+        if memo is None:
+            memo = set()
+        if self in memo:
+            return
+        if remove_duplicate:
+            memo.add(self)
+        yield prefix, self
+        for name, module in self._modules.items():
+            if module is None:
+                continue
+            child_prefix = prefix + ("." if prefix else "") + name
+            yield from module.named_modules(memo, child_prefix, remove_duplicate)
+
+    def modules(self, remove_duplicate: bool = True) -> Iterator[Module]:
+        """Yield this module and every module below it (see `named_modules`)."""
+        for _, module in self.named_modules(remove_duplicate=remove_duplicate):
+            yield module
+
+    # One walker serves `named_parameters` and `named_buffers`: they differ
+    # only in which dict of each module they read (`get_members`).
+    def _named_members(
+        self,
+        get_members: Callable[[Module], Any],
+        prefix: str = "",
+        recurse: bool = True,
+        remove_duplicate: bool = True,
+    ) -> Iterator[tuple[str, Any]]:
+        """Yield `(path, tensor)` for the members of every module in the tree."""
+        if recurse:
+            modules = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+        else:
+            modules = [(prefix, self)]
+        # A tensor shared by two modules (tied weights) is yielded once.
+        seen = set()
+        for module_prefix, module in modules:
+            for name, value in get_members(module):
+                if value is None or value in seen:
+                    continue
+                if remove_duplicate:
+                    seen.add(value)
+                yield module_prefix + ("." if module_prefix else "") + name, value
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """Yield `(path, parameter)` pairs, such as `("fc.weight", p)`."""
+        yield from self._named_members(
+            lambda module: module._parameters.items(),
+            prefix=prefix,
+            recurse=recurse,
+            remove_duplicate=remove_duplicate,
+        )
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Yield every parameter once. It is a generator: it can be used up.
+
+        Example:
+            >>> m = Module()
+            >>> m.w = Parameter(torch.ones(2))
+            >>> params = m.parameters()
+            >>> len(list(params)), len(list(params))
+            (1, 0)
+        """
+        for _, param in self.named_parameters(recurse=recurse):
+            yield param
+
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, torch.Tensor]]:
+        """Yield `(path, buffer)` pairs, persistent or not."""
+        yield from self._named_members(
+            lambda module: module._buffers.items(),
+            prefix=prefix,
+            recurse=recurse,
+            remove_duplicate=remove_duplicate,
+        )
+
+    def buffers(self, recurse: bool = True) -> Iterator[torch.Tensor]:
+        """Yield every buffer once."""
+        for _, buf in self.named_buffers(recurse=recurse):
+            yield buf
+
+    # `get_submodule("a.b.c")` walks the path one name at a time. Each step
+    # uses `getattr`, so it goes through `__getattr__` like `self.a` does.
+    def get_submodule(self, target: str) -> Module:
+        """Return the submodule at the dotted path `target` ("" is self).
+
+        Example:
+            >>> net = Module()
+            >>> net.block = Module()
+            >>> net.get_submodule("block") is net.block
+            True
+        """
+        if target == "":
+            return self
+        module: Module = self
+        for item in target.split("."):
+            if not hasattr(module, item):
+                raise AttributeError(module._get_name() + " has no attribute `" + item + "`")
+            module = getattr(module, item)
+            if not isinstance(module, Module):
+                raise AttributeError("`" + item + "` is not an nn.Module")
+        return module
+
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
+        """Replace (or, unless `strict`, add) the submodule at the path `target`."""
+        if target == "":
+            raise ValueError("Cannot set the submodule without a target name!")
+        if not isinstance(module, Module):
+            raise ValueError(f"`module` is not an nn.Module, found {type(module)}")
+        parent_path, _, name = target.rpartition(".")
+        parent = self.get_submodule(parent_path)
+        if strict and not hasattr(parent, name):
+            raise AttributeError(parent._get_name() + " has no attribute `" + name + "`")
+        # An existing attribute of that name may only be replaced if it is a
+        # module: `set_submodule("fc.weight", ...)` is refused.
+        if hasattr(parent, name) and not isinstance(getattr(parent, name), Module):
+            raise AttributeError("`" + name + "` is not an nn.Module")
+        setattr(parent, name, module)
+
+    def get_parameter(self, target: str) -> Parameter:
+        """Return the parameter at the dotted path `target`, e.g. "fc.weight"."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(module._get_name() + " has no attribute `" + name + "`")
+        param = getattr(module, name)
+        if not isinstance(param, Parameter):
+            raise AttributeError("`" + name + "` is not an nn.Parameter")
+        return param
+
+    def get_buffer(self, target: str) -> torch.Tensor:
+        """Return the buffer at the dotted path `target`, e.g. "bn.running_mean"."""
+        module_path, _, name = target.rpartition(".")
+        module = self.get_submodule(module_path)
+        if not hasattr(module, name):
+            raise AttributeError(module._get_name() + " has no attribute `" + name + "`")
+        buffer = getattr(module, name)
+        if name not in module._buffers:
+            raise AttributeError("`" + name + "` is not a buffer")
+        return buffer
+
+    # ------------------------------------------------------------------
+    # 5. train/eval and gradients
+    # ------------------------------------------------------------------
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode on this module and all below it; return self.
+
+        It only sets the `training` flag. Layers such as Dropout and
+        BatchNorm read the flag in their `forward`.
+        """
+        if not isinstance(mode, bool):
+            raise ValueError("training mode is expected to be boolean")
+        self.training = mode
+        for module in self.children():
+            module.train(mode)
+        return self
+
+    def eval(self) -> Module:
+        """Same as `train(False)`. It does not turn off gradients: use `torch.no_grad()`."""
+        return self.train(False)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set `requires_grad` on every parameter (to freeze or unfreeze); return self."""
+        for param in self.parameters():
+            param.requires_grad_(requires_grad)
+        return self
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset the gradients of all parameters.
+
+        With `set_to_none=True` (the default) `p.grad` becomes `None`, which
+        frees memory; otherwise the gradient tensor is filled with zeros.
+        """
+        for param in self.parameters():
+            if param.grad is None:
+                continue
+            if set_to_none:
+                param.grad = None
+                continue
+            # A gradient may itself be part of a graph (after
+            # `backward(create_graph=True)`); cut it loose before zeroing.
+            if param.grad.grad_fn is not None:
+                param.grad.detach_()
+            else:
+                param.grad.requires_grad_(False)
+            param.grad.zero_()
+
+    # ------------------------------------------------------------------
+    # 6. Conversion: apply, _apply, to
+    # ------------------------------------------------------------------
+
+    def apply(self, fn: Callable[[Module], None]) -> Module:
+        """Call `fn(module)` on every submodule (children first), then on self.
+
+        This is the usual way to initialise weights:
+
+        Example:
+            >>> class Net(Module):
+            ...     def __init__(self):
+            ...         super().__init__()
+            ...         self.inner = Module()
+            >>> visited = []
+            >>> _ = Net().apply(lambda m: visited.append(type(m).__name__))
+            >>> visited
+            ['Module', 'Net']
+        """
+        for module in self.children():
+            module.apply(fn)
+        fn(self)
+        return self
+
+    # `_apply` is the one engine behind `to`, `float`, `double`, `half`,
+    # `cpu`, `cuda`, ...: each of those only chooses `fn`, a function from
+    # tensor to tensor.
+    #
+    # The surprising part is that parameters keep their identity: after
+    # `model.double()`, `model.fc.weight` is still the same Python object,
+    # with new data inside (`param.data = new`). So an optimizer created
+    # before the conversion still holds the right tensors. Buffers are simply
+    # replaced, so old references to a buffer go stale.
+    def _apply(self, fn: Callable[[torch.Tensor], torch.Tensor], recurse: bool = True) -> Module:
+        """Apply `fn` to every parameter, gradient and buffer; return self."""
+        if recurse:
+            for module in self.children():
+                module._apply(fn)
+
+        for key, param in self._parameters.items():
+            if param is None:
+                continue
+            # Parameters are graph leaves: the conversion itself must not be
+            # recorded by autograd.
+            with torch.no_grad():
+                param_applied = fn(param)
+            grad = param.grad
+            swap = self._should_swap(param, param_applied)
+            out_param = self._store_converted_param(key, param, param_applied, swap)
+            if grad is not None:
+                self._convert_grad(key, grad, out_param, fn, swap)
+
+        for key, buf in self._buffers.items():
+            if buf is not None:
+                self._buffers[key] = fn(buf)
+        return self
+
+    @staticmethod
+    def _should_use_set_data(tensor: torch.Tensor, tensor_applied: torch.Tensor) -> bool:
+        # `param.data = new` works only when the two tensors have compatible
+        # types (both dense CPU, say). The global flag
+        # `torch.__future__.set_overwrite_module_params_on_conversion(True)`
+        # asks for new Parameter objects instead.
+        if torch._has_compatible_shallow_copy_type(tensor, tensor_applied) and not isinstance(
+            tensor_applied, FakeTensor
+        ):
+            return not torch.__future__.get_overwrite_module_params_on_conversion()
+        return False
+
+    @staticmethod
+    def _should_swap(param: torch.Tensor, param_applied: torch.Tensor) -> bool:
+        # `torch.utils.swap_tensors` exchanges the *contents* of two Python
+        # tensor objects. torch uses it when the future flag asks for it, and
+        # for tensor subclasses where `.data =` cannot work.
+        return (
+            torch.__future__.get_swap_module_params_on_conversion()
+            or is_traceable_wrapper_subclass(param_applied)
+            or isinstance(param, FakeTensor)
+        )
+
+    def _store_converted_param(
+        self, key: str, param: Parameter, param_applied: torch.Tensor, swap: bool
+    ) -> Parameter:
+        """Put `param_applied` in place of `param` and return the stored Parameter."""
+        if swap:
+            grad = param.grad
+            try:
+                # A tensor with extra references (like its own `.grad`) cannot
+                # be swapped, so the gradient is set aside first.
+                if grad is not None:
+                    param.grad = None
+                new_param = Parameter(param_applied, requires_grad=param.requires_grad)
+                torch.utils.swap_tensors(param, new_param)
+            except Exception as error:
+                if grad is not None:
+                    param.grad = grad
+                raise RuntimeError(f"_apply(): Couldn't swap {self._get_name()}.{key}") from error
+            return param
+        if self._should_use_set_data(param, param_applied):
+            param.data = param_applied
+            return param
+        # Otherwise a new Parameter object replaces the old one.
+        new_param = Parameter(param_applied, param.requires_grad)
+        self._parameters[key] = new_param
+        return new_param
+
+    def _convert_grad(
+        self, key: str, grad: torch.Tensor, out_param: Parameter, fn: Callable[[torch.Tensor], torch.Tensor], swap: bool
+    ) -> None:
+        # The gradient follows its parameter: same dtype, same device.
+        with torch.no_grad():
+            grad_applied = fn(grad)
+        if swap:
+            grad_applied.requires_grad_(grad.requires_grad)
+            try:
+                torch.utils.swap_tensors(grad, grad_applied)
+            except Exception as error:
+                raise RuntimeError(f"_apply(): Couldn't swap {self._get_name()}.{key}.grad") from error
+            out_param.grad = grad
+        elif self._should_use_set_data(grad, grad_applied):
+            out_param.grad.data = grad_applied
+        else:
+            out_param.grad = grad_applied.requires_grad_(grad.requires_grad)
+
+    # Each conversion below is `_apply` with a different `fn`. The dtype
+    # ones touch only floating point tensors: an integer step counter stays
+    # an integer after `.half()`.
+    def cpu(self) -> Module:
+        """Move every parameter and buffer to the CPU."""
+        return self._apply(lambda t: t.cpu())
+
+    def cuda(self, device: int | torch.device | None = None) -> Module:
+        """Move every parameter and buffer to a CUDA device."""
+        return self._apply(lambda t: t.cuda(device))
+
+    def xpu(self, device: int | torch.device | None = None) -> Module:
+        """Move every parameter and buffer to an XPU device."""
+        return self._apply(lambda t: t.xpu(device))
+
+    def ipu(self, device: int | torch.device | None = None) -> Module:
+        """Move every parameter and buffer to an IPU device."""
+        return self._apply(lambda t: t.ipu(device))
+
+    def mtia(self, device: int | torch.device | None = None) -> Module:
+        """Move every parameter and buffer to an MTIA device."""
+        return self._apply(lambda t: t.mtia(device))
+
+    def type(self, dst_type: torch.dtype | str) -> Module:
+        """Cast *every* parameter and buffer (integer ones too) to `dst_type`."""
+        return self._apply(lambda t: t.type(dst_type))
+
+    def float(self) -> Module:
+        """Cast floating point parameters and buffers to float32."""
+        return self._apply(lambda t: t.float() if t.is_floating_point() else t)
+
+    def double(self) -> Module:
+        """Cast floating point parameters and buffers to float64."""
+        return self._apply(lambda t: t.double() if t.is_floating_point() else t)
+
+    def half(self) -> Module:
+        """Cast floating point parameters and buffers to float16."""
+        return self._apply(lambda t: t.half() if t.is_floating_point() else t)
+
+    def bfloat16(self) -> Module:
+        """Cast floating point parameters and buffers to bfloat16."""
+        return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
+
+    def to_empty(self, *, device: Any, recurse: bool = True) -> Module:
+        """Move to `device` without copying values (for modules built on `meta`)."""
+        return self._apply(lambda t: torch.empty_like(t, device=device), recurse=recurse)
+
+    def to(self, *args: Any, **kwargs: Any) -> Module:
+        """Move and/or cast parameters and buffers; return self.
+
+        It accepts the same forms as `Tensor.to`:
+
+        - `to(device=None, dtype=None, non_blocking=False)`
+        - `to(dtype, non_blocking=False)`
+        - `to(tensor, non_blocking=False)`: the device and dtype of `tensor`
+        - `to(memory_format=torch.channels_last)`
+
+        Only floating point and complex tensors change dtype.
+
+        Example:
+            >>> m = Module()
+            >>> m.w = Parameter(torch.ones(1))
+            >>> m.register_buffer("steps", torch.tensor(3))
+            >>> _ = m.to(torch.float64)
+            >>> m.w.dtype, m.steps.dtype
+            (torch.float64, torch.int64)
+        """
+        # Parsing these overloads is tensor plumbing, not module logic, so we
+        # let torch's own parser do it (its errors then match torch's).
+        device, dtype, non_blocking, memory_format = torch._C._nn._parse_to(*args, **kwargs)
+
+        if dtype is not None:
+            if not (dtype.is_floating_point or dtype.is_complex):
+                raise TypeError(
+                    f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={dtype}"
+                )
+            if dtype.is_complex:
+                warnings.warn(
+                    "Complex modules are a new feature under active development whose design may change, "
+                    "and some modules might not work as expected when using complex tensors as parameters or buffers. "
+                    "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+                    "if a complex module does not work as expected.",
+                    stacklevel=2,
+                )
+
+        def convert(t: torch.Tensor) -> torch.Tensor:
+            # Integer and bool tensors keep their dtype; they may still move.
+            target_dtype = dtype if t.is_floating_point() or t.is_complex() else None
+            try:
+                # A memory format only makes sense for 4-d and 5-d tensors.
+                if memory_format is not None and t.dim() in (4, 5):
+                    return t.to(device, target_dtype, non_blocking, memory_format=memory_format)
+                return t.to(device, target_dtype, non_blocking)
+            except NotImplementedError as error:
+                # A `meta` tensor has no data to copy; say what to do instead.
+                if str(error) == "Cannot copy out of meta tensor; no data!":
+                    raise NotImplementedError(
+                        f"{error} Please use torch.nn.Module.to_empty() instead of torch.nn.Module.to() "
+                        "when moving module from meta to a different device."
+                    ) from None
+                raise
+
+        return self._apply(convert)
+
+    def share_memory(self) -> Module:
+        """Move every tensor to shared memory (for `torch.multiprocessing`)."""
+        return self._apply(lambda t: t.share_memory_())
+
+    # ------------------------------------------------------------------
+    # 7. state_dict and load_state_dict
+    # ------------------------------------------------------------------
+
+    def get_extra_state(self) -> Any:
+        """Return extra state to save in `state_dict`. Override it together with `set_extra_state`."""
+        # `state_dict` calls this only when a subclass overrides it, so
+        # reaching the base version is a bug.
+        raise RuntimeError(
+            "Reached a code path in Module.get_extra_state() that should never be called. "
+            "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+            "to report this bug."
+        )
+
+    def set_extra_state(self, state: Any) -> None:
+        """Restore what `get_extra_state` returned. Override it together with `get_extra_state`."""
+        raise RuntimeError(
+            "Reached a code path in Module.set_extra_state() that should never be called. "
+            "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
+            "to report this bug."
+        )
+
+    def _has_own(self, method_name: str) -> bool:
+        # Does the class override `get_extra_state` / `set_extra_state`?
+        return getattr(type(self), method_name, None) is not getattr(Module, method_name)
+
+    def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
+        """Write this module's own tensors (not its children's) into `destination`."""
+        # `detach()` gives a tensor that shares memory but has no grad
+        # history, unless the caller wants the real objects (`keep_vars`).
+        for name, param in self._parameters.items():
+            if param is not None:
+                destination[prefix + name] = param if keep_vars else param.detach()
+        for name, buf in self._buffers.items():
+            if buf is not None and name not in self._non_persistent_buffers_set:
+                destination[prefix + name] = buf if keep_vars else buf.detach()
+        if self._has_own("get_extra_state"):
+            destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
+
+    def state_dict(self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False) -> Any:
+        """Return an ordered dict of every parameter and persistent buffer, by path.
+
+        Parameters and buffers that are `None` are left out, and so are
+        non-persistent buffers. The dict has a `_metadata` attribute that
+        records each module's `_version`.
+
+        Example:
+            >>> m = Module()
+            >>> m.w = Parameter(torch.ones(1))
+            >>> m.register_buffer("cache", torch.zeros(1), persistent=False)
+            >>> list(m.state_dict())
+            ['w']
+        """
+        # Old positional form `state_dict(destination, prefix, keep_vars)`.
+        if args:
+            warnings.warn(
+                "Positional args are being deprecated, use kwargs instead. Refer to "
+                "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+                " for details.",
+                FutureWarning,
+                stacklevel=2,
+            )
+            if destination is None:
+                destination = args[0]
+            if len(args) > 1 and prefix == "":
+                prefix = args[1]
+            if len(args) > 2 and keep_vars is False:
+                keep_vars = args[2]
+
+        if destination is None:
+            destination = OrderedDict()
+            destination._metadata = OrderedDict()
+        # Metadata is keyed by the module path without the final dot:
+        # "" for the root, "fc" for `fc.`.
+        local_metadata = dict(version=self._version)
+        if hasattr(destination, "_metadata"):
+            destination._metadata[prefix[:-1]] = local_metadata
+
+        for hook in self._state_dict_pre_hooks.values():
+            hook(self, prefix, keep_vars)
+        self._save_to_state_dict(destination, prefix, keep_vars)
+        # Children write into the same dict, with a longer prefix.
+        for name, module in self._modules.items():
+            if module is not None:
+                module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
+        for hook in self._state_dict_hooks.values():
+            result = hook(self, destination, prefix, local_metadata)
+            # Hooks from the old private API may return a new dict; hooks
+            # from the public API must change the dict in place.
+            if getattr(hook, "_from_public_api", False):
+                if result is not None:
+                    raise RuntimeError("state_dict post-hook must return None")
+            elif result is not None:
+                destination = result
+        return destination
+
+    def _load_from_state_dict(
+        self,
+        state_dict: dict,
+        prefix: str,
+        local_metadata: dict,
+        strict: bool,
+        missing_keys: list[str],
+        unexpected_keys: list[str],
+        error_msgs: list[str],
+    ) -> None:
+        """Copy this module's own entries of `state_dict` into its tensors.
+
+        Problems are not raised here: they are appended to `missing_keys`,
+        `unexpected_keys` and `error_msgs`, so `load_state_dict` can report
+        all of them at once. Subclasses override this to convert old formats.
+        """
+        for hook in self._load_state_dict_pre_hooks.values():
+            hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
+
+        # What this module expects: its parameters and persistent buffers.
+        persistent_buffers = {k: v for k, v in self._buffers.items() if k not in self._non_persistent_buffers_set}
+        local_state = {
+            k: v for k, v in itertools.chain(self._parameters.items(), persistent_buffers.items()) if v is not None
+        }
+        assign = local_metadata.get("assign_to_params_buffers", False)
+
+        for name, param in local_state.items():
+            key = prefix + name
+            if key not in state_dict:
+                if strict:
+                    missing_keys.append(key)
+                continue
+            input_param = state_dict[key]
+            self._load_one(key, name, param, input_param, assign, error_msgs)
+
+        # Extra state is loaded only by modules that know how to.
+        extra_state_key = prefix + _EXTRA_STATE_KEY_SUFFIX
+        if self._has_own("set_extra_state"):
+            if extra_state_key in state_dict:
+                self.set_extra_state(state_dict[extra_state_key])
+            elif strict:
+                missing_keys.append(extra_state_key)
+        elif strict and extra_state_key in state_dict:
+            unexpected_keys.append(extra_state_key)
+
+        # Keys under our prefix that nobody claimed. "a.b" is ours if `a` is
+        # a child (the child checks the rest); "w" is ours if it is in
+        # `local_state`.
+        if strict:
+            for key in state_dict:
+                if not key.startswith(prefix) or key == extra_state_key:
+                    continue
+                first, *rest = key[len(prefix) :].split(".", 1)
+                if rest:
+                    if first not in self._modules:
+                        unexpected_keys.append(key)
+                elif first not in local_state:
+                    unexpected_keys.append(key)
+
+    def _load_one(
+        self, key: str, name: str, param: torch.Tensor, input_param: Any, assign: bool, error_msgs: list[str]
+    ) -> None:
+        # Load one checkpoint tensor into one parameter or buffer.
+        if not torch.overrides.is_tensor_like(input_param):
+            error_msgs.append(
+                f'While copying the parameter named "{key}", '
+                "expected torch.Tensor or Tensor-like object from checkpoint but "
+                f"received {type(input_param)}"
+            )
+            return
+        # Very old checkpoints stored scalars as 1-element vectors.
+        if len(param.shape) == 0 and len(input_param.shape) == 1 and input_param.shape[0] == 1:
+            input_param = input_param[0]
+        if input_param.shape != param.shape:
+            error_msgs.append(
+                f"size mismatch for {key}: copying a param with shape {input_param.shape} from checkpoint, "
+                f"the shape in current model is {param.shape}."
+            )
+            return
+        # Copying into a `meta` tensor stores nothing: warn, suggest `assign`.
+        if param.is_meta and not input_param.is_meta and not assign:
+            warnings.warn(
+                f"for {key}: copying from a non-meta parameter in the checkpoint to a meta "
+                "parameter in the current model, which is a no-op. (Did you mean to "
+                "pass `assign=True` to assign items in the state dictionary to their "
+                "corresponding key in the module instead of copying them in place?)",
+                stacklevel=3,
+            )
+        use_swap = torch.__future__.get_swap_module_params_on_conversion()
+        try:
+            with torch.no_grad():
+                if use_swap:
+                    self._swap_in(param, input_param, assign)
+                elif assign:
+                    # `assign=True` stores the checkpoint's tensor itself (no
+                    # copy), wrapped as a Parameter if the slot holds one.
+                    if isinstance(param, Parameter):
+                        input_param = self._as_parameter_like(param, input_param)
+                    setattr(self, name, input_param)
+                else:
+                    # The default: copy values into the existing tensor, so
+                    # the parameter keeps its identity, dtype and device.
+                    param.copy_(input_param)
+        except Exception as error:
+            action = "swapping" if use_swap else "copying"
+            error_msgs.append(
+                f'While {action} the parameter named "{key}", '
+                f"whose dimensions in the model are {param.size()} and "
+                f"whose dimensions in the checkpoint are {input_param.size()}, "
+                f"an exception occurred : {error.args}."
+            )
+
+    @staticmethod
+    def _as_parameter_like(param: Parameter, tensor: torch.Tensor) -> Parameter:
+        # Wrap `tensor` as a Parameter with the same requires_grad as `param`.
+        if not isinstance(tensor, Parameter):
+            return Parameter(tensor, requires_grad=param.requires_grad)
+        tensor.requires_grad_(param.requires_grad)
+        return tensor
+
+    def _swap_in(self, param: torch.Tensor, input_param: torch.Tensor, assign: bool) -> None:
+        # The `swap_module_params_on_conversion` path: the tensor decides how
+        # to load (`module_load`), then the contents are swapped in place.
+        new_param = param.module_load(input_param, assign=assign)
+        if id(new_param) == id(input_param) or id(new_param) == id(param):
+            raise RuntimeError(
+                "module_load returned one of self or other, please .detach() "
+                "the result if returning one of the inputs in module_load"
+            )
+        if isinstance(param, Parameter):
+            new_param = self._as_parameter_like(param, new_param)
+        torch.utils.swap_tensors(param, new_param)
+
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False) -> Any:
+        """Copy parameters and buffers from `state_dict` into this module.
+
+        Args:
+            state_dict: a mapping from paths to tensors, as `state_dict()` gives.
+            strict: if True, any missing or unexpected key is an error.
+            assign: if True, keep the checkpoint's tensors instead of copying.
+
+        Returns:
+            A named tuple `(missing_keys, unexpected_keys)`.
+
+        Example:
+            >>> m = Module()
+            >>> m.w = Parameter(torch.zeros(1))
+            >>> m.load_state_dict({"w": torch.ones(1)})
+            <All keys matched successfully>
+        """
+        if not isinstance(state_dict, Mapping):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
+
+        missing_keys: list[str] = []
+        unexpected_keys: list[str] = []
+        error_msgs: list[str] = []
+
+        # Work on a copy: pre-hooks may change the dict they are given.
+        metadata = getattr(state_dict, "_metadata", None)
+        state_dict = OrderedDict(state_dict)
+        if metadata is not None:
+            state_dict._metadata = metadata
+
+        def load(module: Module, local_state_dict: dict, prefix: str = "") -> None:
+            local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
+            if assign:
+                local_metadata["assign_to_params_buffers"] = assign
+            # `strict` is always True here: the keys are collected either
+            # way, and only the final error below depends on `strict`.
+            module._load_from_state_dict(
+                local_state_dict, prefix, local_metadata, True, missing_keys, unexpected_keys, error_msgs
+            )
+            for name, child in module._modules.items():
+                if child is not None:
+                    child_prefix = prefix + name + "."
+                    child_state_dict = {k: v for k, v in local_state_dict.items() if k.startswith(child_prefix)}
+                    load(child, child_state_dict, child_prefix)
+            # Post hooks see the keys so far and may edit the lists in place,
+            # for example to forgive a missing key.
+            incompatible_keys = _IncompatibleKeys(missing_keys, unexpected_keys)
+            for hook in module._load_state_dict_post_hooks.values():
+                if hook(module, incompatible_keys) is not None:
+                    raise AssertionError(
+                        "Hooks registered with ``register_load_state_dict_post_hook`` are not "
+                        "expected to return new values, if incompatible_keys need to be modified, "
+                        "it should be done inplace."
+                    )
+
+        load(self, state_dict)
+
+        if strict:
+            if unexpected_keys:
+                quoted = ", ".join(f'"{k}"' for k in unexpected_keys)
+                error_msgs.insert(0, f"Unexpected key(s) in state_dict: {quoted}. ")
+            if missing_keys:
+                quoted = ", ".join(f'"{k}"' for k in missing_keys)
+                error_msgs.insert(0, f"Missing key(s) in state_dict: {quoted}. ")
+        if error_msgs:
+            details = "\n\t".join(error_msgs)
+            raise RuntimeError(f"Error(s) in loading state_dict for {self.__class__.__name__}:\n\t{details}")
+        return _IncompatibleKeys(missing_keys, unexpected_keys)
+
+    # -- state_dict hooks ------------------------------------------------
+
+    def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, prefix, keep_vars)` before this module saves its state."""
+        return _add_hook(self._state_dict_pre_hooks, hook)
+
+    def register_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, state_dict, prefix, local_metadata)` after saving.
+
+        The hook may change `state_dict` in place but must return None.
+        """
+        # Marking the function lets `state_dict` tell public hooks (must
+        # return None) from old private ones (may return a new dict).
+        hook._from_public_api = True
+        return _add_hook(self._state_dict_hooks, hook)
+
+    def _register_state_dict_hook(self, hook: Callable) -> RemovableHandle:
+        # The older private form: the root module's hook may return a new dict.
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError(
+                "Cannot register the same function as the state dict post hook that was "
+                "previously registered via register_state_dict_post_hook"
+            )
+        return _add_hook(self._state_dict_hooks, hook)
+
+    def register_load_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, state_dict, prefix, local_metadata, strict, missing, unexpected, errors)` before loading."""
+        return self._register_load_state_dict_pre_hook(hook, with_module=True)
+
+    def _register_load_state_dict_pre_hook(self, hook: Callable, with_module: bool = False) -> RemovableHandle:
+        # The private form calls the hook without the module, unless asked.
+        wrapped = _hooks.WrappedHook(hook, self if with_module else None)
+        return _add_hook(self._load_state_dict_pre_hooks, wrapped)
+
+    def register_load_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
+        """Call `hook(module, incompatible_keys)` after loading; it may edit the key lists in place."""
+        return _add_hook(self._load_state_dict_post_hooks, hook)
+
+    # ------------------------------------------------------------------
+    # 8. Calling a module, and forward hooks
+    # ------------------------------------------------------------------
+
+    def register_forward_pre_hook(
+        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
+    ) -> RemovableHandle:
+        """Call `hook(module, args)` before every `forward`.
+
+        The hook may return new args (a tuple, or one value that is wrapped
+        in a tuple). With `with_kwargs=True` it is called as
+        `hook(module, args, kwargs)` and may return `(args, kwargs)`.
+        """
+        handle = _add_hook(self._forward_pre_hooks, hook, extra_dict=self._forward_pre_hooks_with_kwargs)
+        if with_kwargs:
+            self._forward_pre_hooks_with_kwargs[handle.id] = True
+        if prepend:
+            self._forward_pre_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    def register_forward_hook(
+        self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False, always_call: bool = False
+    ) -> RemovableHandle:
+        """Call `hook(module, args, output)` after every `forward`.
+
+        A hook that returns a value replaces the output. With
+        `always_call=True` the hook also runs when `forward` raises.
+        """
+        handle = _add_hook(
+            self._forward_hooks,
+            hook,
+            extra_dict=[self._forward_hooks_with_kwargs, self._forward_hooks_always_called],
+        )
+        if with_kwargs:
+            self._forward_hooks_with_kwargs[handle.id] = True
+        if always_call:
+            self._forward_hooks_always_called[handle.id] = True
+        if prepend:
+            self._forward_hooks.move_to_end(handle.id, last=False)
+        return handle
+
+    # `model(x)` runs `Module.__call__`, which is `_call_impl`. Calling
+    # `model.forward(x)` directly skips every hook below.
+    def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
+        # Fast path: most modules have no hooks at all, so check once and
+        # call `forward` directly. This keeps a plain call cheap.
+        if not (
+            self._forward_hooks
+            or self._forward_pre_hooks
+            or _hooks._global_forward_hooks
+            or _hooks._global_forward_pre_hooks
+        ):
+            return self.forward(*args, **kwargs)
+        return self._call_with_hooks(args, kwargs)
+
+    def _call_with_hooks(self, args: tuple, kwargs: dict) -> Any:
+        """The slow path of `__call__`: pre-hooks, forward, forward hooks."""
+        # `always_call` hooks must run even if something below raises; we
+        # remember which of them already ran.
+        ran_always_called: set[int] = set()
+        result = None
+        try:
+            args, kwargs = self._run_forward_pre_hooks(args, kwargs)
+            result = self.forward(*args, **kwargs)
+            return self._run_forward_hooks(args, kwargs, result, ran_always_called)
+        except Exception:
+            self._run_always_called_hooks(args, kwargs, result, ran_always_called)
+            raise
+
+    def _run_forward_pre_hooks(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        # Global hooks run first, then this module's own, in dict order.
+        for hook_id, hook in (*_hooks._global_forward_pre_hooks.items(), *self._forward_pre_hooks.items()):
+            if hook_id in self._forward_pre_hooks_with_kwargs:
+                new = hook(self, args, kwargs)
+                if new is None:
+                    continue
+                if not (isinstance(new, tuple) and len(new) == 2):
+                    raise RuntimeError(
+                        f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got {new}."
+                    )
+                args, kwargs = new
+            else:
+                new = hook(self, args)
+                if new is not None:
+                    # A single returned value becomes a one-element tuple.
+                    args = new if isinstance(new, tuple) else (new,)
+        return args, kwargs
+
+    def _run_forward_hooks(self, args: tuple, kwargs: dict, result: Any, ran_always_called: set[int]) -> Any:
+        # Each hook sees the output of the previous one; returning None
+        # keeps the output as it is.
+        for hook_id, hook in (*_hooks._global_forward_hooks.items(), *self._forward_hooks.items()):
+            if hook_id in self._forward_hooks_always_called or hook_id in _hooks._global_forward_hooks_always_called:
+                ran_always_called.add(hook_id)
+            if hook_id in self._forward_hooks_with_kwargs or hook_id in _hooks._global_forward_hooks_with_kwargs:
+                new = hook(self, args, kwargs, result)
+            else:
+                new = hook(self, args, result)
+            if new is not None:
+                result = new
+        return result
+
+    def _run_always_called_hooks(self, args: tuple, kwargs: dict, result: Any, ran_always_called: set[int]) -> None:
+        # Something raised. Run the `always_call` hooks that did not run yet;
+        # an error inside one of them becomes a warning, so the original
+        # error is the one the caller sees.
+        for hook_id, hook in _hooks._global_forward_hooks.items():
+            if hook_id in _hooks._global_forward_hooks_always_called and hook_id not in ran_always_called:
+                try:
+                    new = hook(self, args, result)
+                    if new is not None:
+                        result = new
+                except Exception as error:
+                    warnings.warn(
+                        "global module forward hook with ``always_call=True`` raised an exception "
+                        f"that was silenced as another error was raised in forward: {error}",
+                        stacklevel=4,
+                    )
+        for hook_id, hook in self._forward_hooks.items():
+            if hook_id in self._forward_hooks_always_called and hook_id not in ran_always_called:
+                try:
+                    if hook_id in self._forward_hooks_with_kwargs:
+                        new = hook(self, args, kwargs, result)
+                    else:
+                        new = hook(self, args, result)
+                    if new is not None:
+                        result = new
+                except Exception as error:
+                    warnings.warn(
+                        "module forward hook with ``always_call=True`` raised an exception "
+                        f"that was silenced as another error was raised in forward: {error}",
+                        stacklevel=4,
+                    )
+
+    __call__: Callable[..., Any] = _call_impl
+
+    # ------------------------------------------------------------------
+    # 9. repr, dir and pickling
+    # ------------------------------------------------------------------
+
+    def _get_name(self) -> str:
+        return self.__class__.__name__
+
+    def extra_repr(self) -> str:
+        """Return the text shown inside the parentheses of `repr`. Layers override it."""
+        return ""
+
+    # The repr is a tree: first the module's own `extra_repr` lines, then
+    # one line per child, "(name): repr(child)", indented by two spaces.
+    def __repr__(self) -> str:
+        extra = self.extra_repr()
+        extra_lines = extra.split("\n") if extra else []
+        child_lines = [f"({name}): {_addindent(repr(module), 2)}" for name, module in self._modules.items()]
+        lines = extra_lines + child_lines
+        text = self._get_name() + "("
+        if lines:
+            # A layer with a one-line `extra_repr` and no children fits on
+            # one line: `Linear(in_features=2, out_features=3, bias=True)`.
+            if len(extra_lines) == 1 and not child_lines:
+                text += extra_lines[0]
+            else:
+                text += "\n  " + "\n  ".join(lines) + "\n"
+        return text + ")"
+
+    # `dir(model)` lists parameters, buffers and submodules too, so tab
+    # completion in a notebook shows `model.fc`.
+    def __dir__(self) -> list[str]:
+        keys = [
+            *dir(self.__class__),
+            *self.__dict__,
+            *self._parameters,
+            *self._modules,
+            *self._buffers,
+        ]
+        # Names like "0" (Sequential's children) are not valid attributes.
+        return sorted(key for key in keys if not key[0].isdigit())
+
+    # Pickling saves the instance `__dict__`, which holds all the dicts
+    # above. When loading, missing dicts are created, so modules pickled by
+    # older versions still load.
+    def __getstate__(self) -> dict:
+        state = self.__dict__.copy()
+        state.pop("_compiled_call_impl", None)
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        defaults = {
+            "_forward_pre_hooks": OrderedDict,
+            "_forward_pre_hooks_with_kwargs": OrderedDict,
+            "_forward_hooks_with_kwargs": OrderedDict,
+            "_forward_hooks_always_called": OrderedDict,
+            "_state_dict_hooks": OrderedDict,
+            "_state_dict_pre_hooks": OrderedDict,
+            "_load_state_dict_pre_hooks": OrderedDict,
+            "_load_state_dict_post_hooks": OrderedDict,
+            "_non_persistent_buffers_set": set,
+            "_is_full_backward_hook": lambda: None,
+            "_backward_pre_hooks": OrderedDict,
+        }
+        for name, make in defaults.items():
+            if name not in self.__dict__:
+                object.__setattr__(self, name, make())

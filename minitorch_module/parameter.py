@@ -1,0 +1,165 @@
+"""Parameter and Buffer: tensors that a Module knows how to register.
+
+A `Parameter` is an ordinary tensor with one extra meaning: "I am a weight
+of the model". When you assign one to a module attribute, the module puts it
+in `_parameters`, so `parameters()` and `state_dict()` find it. A `Buffer`
+marks state that is not trained, such as BatchNorm's running mean.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+from torch._C import _disabled_torch_function_impl
+
+__all__ = ["Parameter", "Buffer"]
+
+
+# `isinstance(t, Parameter)` must also say True for tensors of *other*
+# subclasses (a custom tensor type) that were made into parameters. Such a
+# tensor cannot change its class, so it carries a flag instead, and the
+# metaclass looks at the flag. `torch.Tensor`'s own metaclass is
+# `torch._C._TensorMeta`, so ours must derive from it.
+class _FlagMeta(torch._C._TensorMeta):
+    # The name of the flag this metaclass looks for, set per class below.
+    _flag_name = ""
+
+    def __instancecheck__(cls, instance: Any) -> bool:
+        # Only the class itself honours the flag, not its subclasses:
+        # a flagged tensor is a Parameter, not any subclass of Parameter.
+        if cls.__dict__.get("_accepts_flag", False):
+            if isinstance(instance, torch.Tensor) and getattr(instance, cls._flag_name, False):
+                return True
+        return super().__instancecheck__(instance)
+
+
+class _ParameterMeta(_FlagMeta):
+    _flag_name = "_is_param"
+
+
+class _BufferMeta(_FlagMeta):
+    _flag_name = "_is_buffer"
+
+
+def _rebuild_parameter(data: torch.Tensor, requires_grad: bool, state: Any = None) -> "Parameter":
+    """Rebuild a Parameter when unpickling (see `Parameter.__reduce_ex__`)."""
+    param = Parameter(data, requires_grad)
+    # Python attributes that a user set on the parameter come back too.
+    if state:
+        _restore_python_state(param, state)
+    return param
+
+
+def _restore_python_state(obj: Any, state: Any) -> None:
+    # `state` has the same shape as `object.__getstate__()` returns:
+    # a dict, or a pair (dict, slots dict).
+    if isinstance(state, tuple):
+        dict_state, slots_state = state
+    else:
+        dict_state, slots_state = state, None
+    for name, value in (dict_state or {}).items():
+        setattr(obj, name, value)
+    for name, value in (slots_state or {}).items():
+        setattr(obj, name, value)
+
+
+class Parameter(torch.Tensor, metaclass=_ParameterMeta):
+    """A tensor that is a weight of a module.
+
+    Assigning a `Parameter` to a module attribute registers it: it then shows
+    up in `parameters()`, `named_parameters()` and `state_dict()`. A plain
+    tensor assigned the same way is just an attribute.
+
+    Args:
+        data: the values. `None` gives an empty tensor.
+        requires_grad: whether autograd should compute a gradient for it.
+            Default `True`, even inside `torch.no_grad()`.
+
+    Example:
+        >>> p = Parameter(torch.ones(2))
+        >>> p.requires_grad
+        True
+    """
+
+    _accepts_flag = True
+
+    def __new__(cls, data: torch.Tensor | None = None, requires_grad: bool = True):
+        if data is None:
+            data = torch.empty(0)
+        # The common case: a plain tensor (or a Parameter) becomes a Parameter.
+        # `_make_subclass` gives a new Python object of class `cls` that
+        # shares storage with `data` and is a leaf of the autograd graph.
+        if type(data) is torch.Tensor or type(data) is Parameter:
+            return torch.Tensor._make_subclass(cls, data, requires_grad)
+        # A custom tensor subclass keeps its own class; a flag marks it as a
+        # parameter instead (see `_FlagMeta`). `detach()` must keep the class.
+        tensor = data.detach().requires_grad_(requires_grad)
+        if type(tensor) is not type(data):
+            raise RuntimeError(
+                f"Creating a Parameter from an instance of type {type(data).__name__} "
+                "requires that detach() returns an instance of the same type, but return "
+                f"type {type(tensor).__name__} was found instead. To use the type as a "
+                "Parameter, please correct the detach() semantics defined by "
+                "its __torch_dispatch__() implementation."
+            )
+        tensor._is_param = True
+        return tensor
+
+    # `copy.deepcopy(model)` copies each parameter once. `memo` maps the id of
+    # an object already copied to its copy, so a parameter shared by two
+    # layers stays shared in the copy.
+    def __deepcopy__(self, memo: dict) -> "Parameter":
+        if id(self) in memo:
+            return memo[id(self)]
+        copied = type(self)(self.data.clone(memory_format=torch.preserve_format), self.requires_grad)
+        memo[id(self)] = copied
+        return copied
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+    # Pickle stores "call _rebuild_parameter(data, requires_grad, state)".
+    # Gradient hooks on the tensor are deliberately not saved: they are
+    # usually closures that cannot be pickled.
+    def __reduce_ex__(self, protocol: int):
+        state = self.__getstate__()
+        if not state:
+            return (_rebuild_parameter, (self.data, self.requires_grad))
+        return (_rebuild_parameter, (self.data, self.requires_grad, state))
+
+    # Operations on a Parameter return plain tensors: `p * 2` is not a
+    # parameter. Turning off `__torch_function__` gives exactly that.
+    __torch_function__ = _disabled_torch_function_impl
+
+
+class Buffer(torch.Tensor, metaclass=_BufferMeta):
+    """A tensor that is module state but not a weight (e.g. a running mean).
+
+    `Buffer(t)` does not create an object of class `Buffer`: it returns a
+    detached plain tensor with two marks, `_is_buffer` and `persistent`.
+    Assigning it to a module attribute registers it as a buffer.
+
+    Args:
+        data: the values. `None` gives an empty tensor.
+        persistent: whether `state_dict()` includes it. Default `True`.
+
+    Example:
+        >>> b = Buffer(torch.zeros(3), persistent=False)
+        >>> type(b).__name__, b.persistent
+        ('Tensor', False)
+    """
+
+    _accepts_flag = True
+
+    def __new__(cls, data: torch.Tensor | None = None, *, persistent: bool = True):
+        if data is None:
+            data = torch.empty(0)
+        # A new tensor object that shares memory with `data`; it keeps the
+        # requires_grad flag but not the autograd history.
+        tensor = data.detach().requires_grad_(data.requires_grad)
+        tensor.persistent = persistent
+        tensor._is_buffer = True
+        return tensor
+
+    __torch_function__ = _disabled_torch_function_impl
