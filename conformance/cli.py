@@ -17,6 +17,8 @@ import sys
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("conformance.compare", "run the scenarios on torch and on the clone and compare"),
+    "explain": ("conformance.explain_command", "show the internal state of a module tree"),
+    "trace": ("conformance.trace_command", "show the tree of Module method calls that some code makes"),
 }
 
 

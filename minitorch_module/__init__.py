@@ -17,6 +17,11 @@ from .layers import __all__ as _layer_names
 from .module import Module
 from .parameter import Buffer, Parameter
 
+# Teaching tools (not part of torch.nn, so not in `__all__`): they look
+# inside any module tree, torch's or ours.
+from .explain import explain
+from .trace import trace
+
 __version__ = "0.1.0"
 
 __all__ = [
