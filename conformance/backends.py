@@ -71,7 +71,9 @@ def clone_backend() -> Backend:
     import minitorch_module
     from minitorch_module import hooks
 
-    return Backend("clone", minitorch_module, ["minitorch_module"], [hooks])
+    # Error messages copy torch's text, which names "torch.nn.Parameter":
+    # normalize that the same way on both sides.
+    return Backend("clone", minitorch_module, ["minitorch_module", "torch.nn"], [hooks])
 
 
 def folder_backend(folder: str | Path) -> Backend:
@@ -99,7 +101,7 @@ def folder_backend(folder: str | Path) -> Backend:
             raise
     package = sys.modules[alias]
     hook_state = [sys.modules[f"{alias}.hooks"]] if f"{alias}.hooks" in sys.modules else []
-    return Backend(f"copy:{folder}", package, [alias], hook_state)
+    return Backend(f"copy:{folder}", package, [alias, "torch.nn"], hook_state)
 
 
 def get_backend(spec: str) -> Backend:

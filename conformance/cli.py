@@ -52,4 +52,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Run as `python -m conformance.cli`, this file is `__main__`, a second
+    # copy of the module: use the real one so `UsageError` is one class.
+    from conformance.cli import main as real_main
+
+    sys.exit(real_main())

@@ -117,7 +117,11 @@ class Parameter(torch.Tensor, metaclass=_ParameterMeta):
         return copied
 
     def __repr__(self) -> str:
-        return "Parameter containing:\n" + super().__repr__()
+        # torch prints a Parameter's values as "tensor(...)". Our class is
+        # not torch's Parameter, so we print a plain-tensor view of the same
+        # data (same values, same requires_grad) to get the same text.
+        plain = torch.Tensor._make_subclass(torch.Tensor, self.data, self.requires_grad)
+        return "Parameter containing:\n" + repr(plain)
 
     # Pickle stores "call _rebuild_parameter(data, requires_grad, state)".
     # Gradient hooks on the tensor are deliberately not saved: they are
