@@ -153,6 +153,15 @@ def _changed_state(state: dict, how: str) -> dict:
     return state
 
 
+def _parent_of_path(module: Any, path: str) -> Any:
+    # The module that `set_submodule(path, ...)` would change, or None when
+    # the path is invalid (then set_submodule raises, on both backends).
+    try:
+        return module.get_submodule(path.rpartition(".")[0])
+    except AttributeError:
+        return None
+
+
 def _step(world: _World, op: tuple) -> Any:
     """Run one operation; return what user code would see."""
     kind, args = op[0], op[1:]
@@ -164,9 +173,11 @@ def _step(world: _World, op: tuple) -> Any:
         return len(world.modules)
     module = world.module(args[0])
     if kind in ("add_child", "register_module", "set_submodule"):
-        # A child must have a larger index than its parent: no cycles.
+        # A child must have a larger index than its parent: no cycles. For
+        # `set_submodule("a.b", ...)` the parent is the module at "a".
         child = world.module(args[2])
-        if world.index_of(child) <= world.index_of(module):
+        parent = _parent_of_path(module, args[1]) if kind == "set_submodule" else module
+        if parent is not None and world.index_of(child) <= world.index_of(parent):
             return "skipped: would allow a cycle"
         if kind == "add_child":
             return setattr(module, args[1], child)
