@@ -12,6 +12,7 @@ from .hooks import (
     register_module_module_registration_hook,
     register_module_parameter_registration_hook,
 )
+from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
 from .layers import *  # noqa: F401,F403  (every layer, listed in layers.__all__)
 from .layers import __all__ as _layer_names
 from .module import Module
@@ -28,6 +29,11 @@ __all__ = [
     "Module",
     "Parameter",
     "Buffer",
+    "Sequential",
+    "ModuleList",
+    "ModuleDict",
+    "ParameterList",
+    "ParameterDict",
     "RemovableHandle",
     "register_module_buffer_registration_hook",
     "register_module_module_registration_hook",

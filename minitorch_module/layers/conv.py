@@ -1,0 +1,190 @@
+"""Convolution layers: Conv1d and Conv2d.
+
+The sliding-window math is `F.conv1d` / `F.conv2d`. The Module side checks
+the arguments (with torch's messages), stores sizes as tuples, and creates
+`weight` of shape (out_channels, in_channels // groups, *kernel_size).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import abc as container_abcs
+from typing import Any, Callable
+
+import torch
+import torch.nn.functional as F
+from torch.nn import init
+
+from ..module import Module
+from ..parameter import Parameter
+
+__all__ = ["Conv1d", "Conv2d"]
+
+
+# `kernel_size=3` means (3,) for Conv1d and (3, 3) for Conv2d; a tuple is
+# kept as given. Torch stores the tuple form, and its repr prints it.
+def _ntuple(value: Any, n: int) -> tuple:
+    """Repeat a single value n times; turn an iterable into a tuple.
+
+    Example:
+        >>> _ntuple(3, 2), _ntuple((1, 2), 2)
+        ((3, 3), (1, 2))
+    """
+    if isinstance(value, container_abcs.Iterable):
+        return tuple(value)
+    return (value,) * n
+
+
+# F.pad wants the padding of the LAST dimension first, each one twice
+# (left, right): (pad_h, pad_w) -> [pad_w, pad_w, pad_h, pad_h].
+def _pad_for_f_pad(padding: tuple[int, ...], kernel_size: tuple, dilation: tuple) -> list[int]:
+    """Return the padding list F.pad needs for a non-"zeros" padding_mode."""
+    if not isinstance(padding, str):
+        return [p for p in reversed(padding) for _ in range(2)]
+    pads = [0, 0] * len(kernel_size)
+    # padding="same": split d*(k-1) between left and right (right gets
+    # the extra one when it is odd). "valid" means no padding at all.
+    if padding == "same":
+        for i, (d, k) in enumerate(zip(reversed(dilation), reversed(kernel_size))):
+            total = d * (k - 1)
+            pads[2 * i] = total // 2
+            pads[2 * i + 1] = total - total // 2
+    return pads
+
+
+class _ConvNd(Module):
+    """Shared code of Conv1d and Conv2d; `n` is the number of spatial dims."""
+
+    # Set by the subclasses: the number of spatial dims and the F function.
+    n: int = 0
+    conv: Callable[..., torch.Tensor]
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: str | Any = 0,
+        dilation: Any = 1,
+        groups: int = 1,
+        bias: bool = True,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        factory_kwargs = {"device": device, "dtype": dtype}
+        super().__init__()
+        kernel_size = _ntuple(kernel_size, self.n)
+        stride = _ntuple(stride, self.n)
+        padding = padding if isinstance(padding, str) else _ntuple(padding, self.n)
+        dilation = _ntuple(dilation, self.n)
+        self._check_arguments(in_channels, out_channels, stride, padding, groups, padding_mode)
+        self.in_channels = in_channels
+        self.out_channels = out_channels
+        self.kernel_size = kernel_size
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        # Kept for the repr and for torch's attribute names; only transposed
+        # convolutions use them.
+        self.transposed = False
+        self.output_padding = (0,) * self.n
+        self.groups = groups
+        self.padding_mode = padding_mode
+        self._reversed_padding_repeated_twice = _pad_for_f_pad(padding, kernel_size, dilation)
+        # Each output channel sees only in_channels // groups input channels.
+        shape = (out_channels, in_channels // groups, *kernel_size)
+        self.weight = Parameter(torch.empty(shape, **factory_kwargs))
+        if bias:
+            self.bias = Parameter(torch.empty(out_channels, **factory_kwargs))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    @staticmethod
+    def _check_arguments(
+        in_channels: int, out_channels: int, stride: tuple, padding: Any, groups: int, padding_mode: str
+    ) -> None:
+        """Raise torch's ValueError for a bad argument, in torch's order."""
+        if groups <= 0:
+            raise ValueError("groups must be a positive integer")
+        if in_channels % groups != 0:
+            raise ValueError("in_channels must be divisible by groups")
+        if out_channels % groups != 0:
+            raise ValueError("out_channels must be divisible by groups")
+        # The sets are printed in the messages, so they are built exactly
+        # like torch builds them (same elements, same order).
+        valid_padding_strings = {"same", "valid"}
+        if isinstance(padding, str):
+            if padding not in valid_padding_strings:
+                raise ValueError(f"Invalid padding string {padding!r}, should be one of {valid_padding_strings}")
+            if padding == "same" and any(s != 1 for s in stride):
+                raise ValueError("padding='same' is not supported for strided convolutions")
+        valid_padding_modes = {"zeros", "reflect", "replicate", "circular"}
+        if padding_mode not in valid_padding_modes:
+            raise ValueError(
+                f"padding_mode must be one of {valid_padding_modes}, but got padding_mode='{padding_mode}'"
+            )
+
+    def reset_parameters(self) -> None:
+        """Draw weight and bias from U(-1/sqrt(fan_in), 1/sqrt(fan_in)), like Linear."""
+        # fan_in = in_channels // groups * prod(kernel_size). The draws
+        # happen in torch's order (weight, then bias) so seeds agree.
+        with torch.no_grad():
+            init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+            if self.bias is not None:
+                fan_in = self.weight[0].numel()
+                bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
+                init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        # "zeros" padding is done inside the convolution. Other modes pad
+        # first with F.pad, then convolve without padding.
+        if self.padding_mode != "zeros":
+            input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
+            padding: Any = (0,) * self.n
+        else:
+            padding = self.padding
+        return type(self).conv(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
+
+    def extra_repr(self) -> str:
+        # Only the settings that differ from the default are printed.
+        s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
+        if self.padding != (0,) * len(self.padding):
+            s += f", padding={self.padding}"
+        if self.dilation != (1,) * len(self.dilation):
+            s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * len(self.output_padding):
+            s += f", output_padding={self.output_padding}"
+        if self.groups != 1:
+            s += f", groups={self.groups}"
+        if self.bias is None:
+            s += ", bias=False"
+        if self.padding_mode != "zeros":
+            s += f", padding_mode={self.padding_mode}"
+        return s
+
+
+class Conv1d(_ConvNd):
+    """Convolution over (N, C, L) input.
+
+    Example:
+        >>> Conv1d(2, 4, 3).weight.shape
+        torch.Size([4, 2, 3])
+    """
+
+    n = 1
+    conv = staticmethod(F.conv1d)
+
+
+class Conv2d(_ConvNd):
+    """Convolution over (N, C, H, W) input.
+
+    Example:
+        >>> Conv2d(1, 6, 5)
+        Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))
+    """
+
+    n = 2
+    conv = staticmethod(F.conv2d)
