@@ -681,6 +681,7 @@ class ParameterDict(Module):
             pairs = sorted(parameters.items())
         else:
             pairs = parameters
+        # Each pair goes through __setitem__, which wraps plain tensors.
         for j, pair in enumerate(pairs):
             _check_pair("ParameterDict", j, pair)
             self[pair[0]] = pair[1]

@@ -71,11 +71,6 @@ PENDING: dict[str, str] = {
     "register_module_full_backward_hook": "backward hooks are not in the clone yet",
     "Module.register_backward_hook": "backward hooks are not in the clone yet",
     "Module.register_full_backward_hook": "backward hooks are not in the clone yet",
-    "Sequential": "containers are not in the clone yet",
-    "ModuleList": "containers are not in the clone yet",
-    "ModuleDict": "containers are not in the clone yet",
-    "ParameterList": "containers are not in the clone yet",
-    "ParameterDict": "containers are not in the clone yet",
 }
 
 

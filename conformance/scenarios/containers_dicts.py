@@ -335,3 +335,34 @@ def parameterdict_state_dict_and_to(nn, see):
     pd.double()
     see(pd["w"].dtype)
     see.keys(pd.state_dict())
+
+
+@scenario("containers", methods=("ModuleDict", "load_state_dict"))
+def moduledict_state_dict_round_trip(nn, see):
+    """A ModuleDict's state_dict uses its keys and loads into a twin."""
+    a = nn.ModuleDict({"enc": nn.Linear(2, 3), "dec": nn.Linear(3, 2)})
+    b = nn.ModuleDict({"enc": nn.Linear(2, 3), "dec": nn.Linear(3, 2)})
+    see.keys(a.state_dict())
+    see(b.load_state_dict(a.state_dict()))
+    see(torch.equal(b["dec"].weight, a["dec"].weight))
+
+
+@scenario("containers", methods=("ParameterDict", "deepcopy"))
+def parameterdict_deepcopy_keeps_keys_and_order(nn, see):
+    """deepcopy gives a new ParameterDict with new Parameters in the same order."""
+    import copy
+
+    pd = nn.ParameterDict(OrderedDict([("z", torch.zeros(1)), ("a", torch.ones(1))]))
+    twin = copy.deepcopy(pd)
+    see(list(twin.keys()))
+    see.same(twin["a"], pd["a"])
+    see(twin["a"])
+
+
+@scenario("containers", methods=("ParameterDict", "named_parameters"))
+def parameterdict_shared_parameter_is_listed_once(nn, see):
+    """The same Parameter under two keys is one parameter but two state_dict keys."""
+    p = nn.Parameter(torch.ones(2))
+    pd = nn.ParameterDict(OrderedDict([("a", p), ("b", p)]))
+    see.keys(pd.named_parameters())
+    see.keys(pd.state_dict())

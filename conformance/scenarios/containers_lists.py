@@ -358,3 +358,48 @@ def parameterlist_in_a_module_state_dict(nn, see):
             self.weights = nn.ParameterList([torch.zeros(1), torch.zeros(2)])
 
     see.keys(Mix().state_dict())
+
+
+@scenario("containers", methods=("ModuleList.insert",))
+def modulelist_insert_negative_index_is_key_error(nn, see):
+    """Surprise: ModuleList.insert(-1, m) does not count from the end; it fails with KeyError '-1'."""
+    ml = _linears(nn, 2)
+    see.raises(lambda: ml.insert(-1, nn.ReLU()))
+    see(list(ml._modules.keys()))
+    see([m.in_features for m in ml])
+
+
+@scenario("containers", methods=("ModuleList", "deepcopy"))
+def modulelist_deepcopy_copies_shared_modules_once(nn, see):
+    """deepcopy keeps sharing: a module listed twice is one copy listed twice."""
+    import copy
+
+    shared = nn.Linear(2, 2)
+    ml = nn.ModuleList([shared, shared])
+    twin = copy.deepcopy(ml)
+    see.same(twin[0], twin[1])
+    see.same(twin[0], shared)
+    see.repr(twin)
+
+
+@scenario("containers", methods=("ParameterList", "pickle"))
+def parameterlist_survives_pickle(nn, see):
+    """A pickled ParameterList comes back with its length, names and values."""
+    import pickle
+
+    pl = nn.ParameterList([torch.arange(3.0), "tag"])
+    back = pickle.loads(pickle.dumps(pl))
+    see(len(back))
+    see(back[0])
+    see(back[1])
+    see.keys(back.named_parameters())
+
+
+@scenario("containers", methods=("ParameterList", "zero_grad"))
+def parameterlist_parameters_get_gradients(nn, see):
+    """Parameters in a ParameterList are trained: backward fills .grad, zero_grad clears it."""
+    pl = nn.ParameterList([torch.ones(2), torch.full((2,), 3.0)])
+    (pl[0] * pl[1]).sum().backward()
+    see([p.grad for p in pl.parameters()])
+    pl.zero_grad()
+    see([p.grad for p in pl.parameters()])

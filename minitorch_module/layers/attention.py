@@ -31,8 +31,9 @@ class MultiheadAttention(Module):
     Inputs are (L, N, E), or (N, L, E) with `batch_first=True`. Returns the
     output and the attention weights (averaged over heads by default).
 
-    Note: torch also has a fused "fast path" for inference. It is a speed
-    trick with the same math, so the clone always takes the normal path.
+    Note: in inference (eval mode, no gradients needed, self-attention,
+    batch_first) torch calls one fused kernel, the "fast path". Its last bits
+    can differ from the normal path, so the clone takes it in the same cases.
 
     Example:
         >>> import torch
@@ -65,10 +66,13 @@ class MultiheadAttention(Module):
             )
         factory_kwargs = {"device": device, "dtype": dtype}
         super().__init__()
+        # Keys and values may come with other sizes (cross-attention); by
+        # default they have the query's size, and then q/k/v weights pack.
         self.embed_dim = embed_dim
         self.kdim = kdim if kdim is not None else embed_dim
         self.vdim = vdim if vdim is not None else embed_dim
         self._qkv_same_embed_dim = self.kdim == embed_dim and self.vdim == embed_dim
+        # Each head works on embed_dim // num_heads features.
         self.num_heads = num_heads
         self.dropout = dropout
         self.batch_first = batch_first
@@ -87,6 +91,7 @@ class MultiheadAttention(Module):
             self.k_proj_weight = Parameter(torch.empty((embed_dim, self.kdim), **factory_kwargs))
             self.v_proj_weight = Parameter(torch.empty((embed_dim, self.vdim), **factory_kwargs))
             self.register_parameter("in_proj_weight", None)
+        # One bias for q, k and v together; `out_proj` has its own.
         if bias:
             self.in_proj_bias = Parameter(torch.empty(3 * embed_dim, **factory_kwargs))
         else:
@@ -130,8 +135,48 @@ class MultiheadAttention(Module):
         average_attn_weights: bool = True,
         is_causal: bool = False,
     ) -> tuple[torch.Tensor, torch.Tensor | None]:
+        """Return (output, attention weights or None).
+
+        Args:
+            query, key, value: (L, N, E) tensors, or (N, L, E) if batch_first.
+            key_padding_mask: (N, S); True marks keys to ignore.
+            need_weights: if False, the weights are not returned (None).
+            attn_mask: (L, S) or (N * num_heads, L, S); True = not allowed.
+            average_attn_weights: average the weights over the heads.
+            is_causal: a hint that attn_mask is the causal mask.
+        """
         # The functional form wants (L, N, E): swap the first two dims of
         # batch-first inputs now and swap the output back at the end.
+        # Float masks rule out the fast path; then both masks are turned
+        # into the same form (bool -> float with -inf) as torch does.
+        float_mask = any(m is not None and torch.is_floating_point(m) for m in (attn_mask, key_padding_mask))
+        key_padding_mask = F._canonical_mask(
+            mask=key_padding_mask,
+            mask_name="key_padding_mask",
+            other_type=F._none_or_dtype(attn_mask),
+            other_name="attn_mask",
+            target_type=query.dtype,
+        )
+        attn_mask = F._canonical_mask(
+            mask=attn_mask, mask_name="attn_mask", other_type=None, other_name="", target_type=query.dtype, check_other=False
+        )
+        if not float_mask and self._can_use_fast_path(query, key, value):
+            merged_mask, mask_type = self._merge_masks(attn_mask, key_padding_mask, query)
+            return torch._native_multi_head_attention(
+                query,
+                key,
+                value,
+                self.embed_dim,
+                self.num_heads,
+                self.in_proj_weight,
+                self.in_proj_bias,
+                self.out_proj.weight,
+                self.out_proj.bias,
+                merged_mask,
+                need_weights,
+                average_attn_weights,
+                mask_type,
+            )
         # Keep `query is key is value` true after the swap: the functional
         # form checks identity to choose one packed projection for
         # self-attention, which also changes the last bits of the result.
@@ -139,6 +184,8 @@ class MultiheadAttention(Module):
         if self.batch_first and is_batched:
             swapped: dict[int, torch.Tensor] = {}
             query, key, value = (swapped.setdefault(id(x), x.transpose(1, 0)) for x in (query, key, value))
+        # The functional form does projection, scaled dot-product attention
+        # per head, dropout (in training only) and the output projection.
         separate = not self._qkv_same_embed_dim
         attn_output, attn_weights = F.multi_head_attention_forward(
             query,
@@ -168,3 +215,48 @@ class MultiheadAttention(Module):
         if self.batch_first and is_batched:
             return attn_output.transpose(1, 0), attn_weights
         return attn_output, attn_weights
+
+    def _can_use_fast_path(self, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor) -> bool:
+        """Return True when torch would use its fused inference kernel."""
+        # Inference-only self-attention with the packed layout and no extras.
+        weight, bias = self.in_proj_weight, self.in_proj_bias
+        if not torch.backends.mha.get_fastpath_enabled() or query.dim() != 3:
+            return False
+        if query is not key or key is not value or weight is None or bias is None:
+            return False
+        if query.dtype != bias.dtype or query.dtype != weight.dtype:
+            return False
+        if self.training or self.num_heads % 2 != 0 or not self.batch_first:
+            return False
+        if self.bias_k is not None or self.bias_v is not None or self.add_zero_attn:
+            return False
+        if not self._qkv_same_embed_dim or torch.is_autocast_enabled():
+            return False
+        # The fused kernel has no backward: it is skipped whenever autograd
+        # would need to track one of the tensors.
+        tensors = (query, key, value, weight, bias, self.out_proj.weight, self.out_proj.bias)
+        if torch.overrides.has_torch_function(tensors):
+            return False
+        if any(t is not None and t.device.type not in ("cpu", "cuda") for t in tensors):
+            return False
+        return not (torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors))
+
+    def _merge_masks(
+        self, attn_mask: torch.Tensor | None, key_padding_mask: torch.Tensor | None, query: torch.Tensor
+    ) -> tuple[torch.Tensor | None, int | None]:
+        """Combine both masks into the one mask (and its type code) the fused kernel wants.
+
+        Type 1: only a key padding mask (N, S). Type 2: a full (N, H, L, S) mask.
+        """
+        if attn_mask is None:
+            return key_padding_mask, (1 if key_padding_mask is not None else None)
+        # Expand the attention mask to (N, H, L, L), then add the padding mask.
+        batch_size, seq_len, _ = query.shape
+        if attn_mask.dim() == 3:
+            merged = attn_mask.view(batch_size, -1, seq_len, seq_len)
+        else:
+            merged = attn_mask.view(1, 1, seq_len, seq_len).expand(batch_size, self.num_heads, -1, -1)
+        if key_padding_mask is not None:
+            padding = key_padding_mask.view(batch_size, 1, 1, seq_len).expand(-1, self.num_heads, -1, -1)
+            merged = merged + padding
+        return merged, 2

@@ -75,11 +75,13 @@ class _ConvNd(Module):
     ) -> None:
         factory_kwargs = {"device": device, "dtype": dtype}
         super().__init__()
+        # Sizes become tuples first; the checks below read the tuple form.
         kernel_size = _ntuple(kernel_size, self.n)
         stride = _ntuple(stride, self.n)
         padding = padding if isinstance(padding, str) else _ntuple(padding, self.n)
         dilation = _ntuple(dilation, self.n)
         self._check_arguments(in_channels, out_channels, stride, padding, groups, padding_mode)
+        # Torch's attribute names, so the repr and user code read the same.
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.kernel_size = kernel_size
@@ -157,6 +159,8 @@ class _ConvNd(Module):
             s += f", dilation={self.dilation}"
         if self.output_padding != (0,) * len(self.output_padding):
             s += f", output_padding={self.output_padding}"
+        # The rest, also only when not default. Note: torch prints
+        # `padding_mode=reflect` without quotes.
         if self.groups != 1:
             s += f", groups={self.groups}"
         if self.bias is None:

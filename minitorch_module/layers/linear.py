@@ -106,7 +106,10 @@ class Bilinear(Module):
         self.in1_features = in1_features
         self.in2_features = in2_features
         self.out_features = out_features
+        # One (in1 x in2) matrix per output feature. `torch.empty` only makes
+        # room; reset_parameters fills it.
         self.weight = Parameter(torch.empty((out_features, in1_features, in2_features), **factory_kwargs))
+        # As in Linear: no bias still reserves the name, as None.
         if bias:
             self.bias = Parameter(torch.empty(out_features, **factory_kwargs))
         else:

@@ -89,6 +89,8 @@ class _BatchNorm(Module):
     ) -> None:
         factory_kwargs = {"device": device, "dtype": dtype}
         super().__init__()
+        # momentum: weight of the new batch in the running averages
+        # (None = plain average of all batches).
         self.num_features = num_features
         self.eps = eps
         self.momentum = momentum
@@ -136,6 +138,7 @@ class _BatchNorm(Module):
         return factor
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """Normalize `input` per channel (dim 1), by batch or running statistics."""
         self._check_input_dim(input)
         factor = self._momentum_for_this_step()
         # In eval mode, use the batch's statistics only when there are no
@@ -232,6 +235,8 @@ class LayerNorm(Module):
     ) -> None:
         factory_kwargs = {"device": device, "dtype": dtype}
         super().__init__()
+        # The statistics are computed per sample over the last dims, so
+        # there is nothing to remember: no buffers, same in train and eval.
         self.normalized_shape = _as_shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
@@ -269,6 +274,7 @@ class RMSNorm(Module):
     ) -> None:
         factory_kwargs = {"device": device, "dtype": dtype}
         super().__init__()
+        # Like LayerNorm, but the mean is not subtracted.
         self.normalized_shape = _as_shape(normalized_shape)
         self.eps = eps
         self.elementwise_affine = elementwise_affine
@@ -309,6 +315,7 @@ class GroupNorm(Module):
         # Checked before anything is registered, as torch does.
         if num_channels % num_groups != 0:
             raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
+        # The scale and shift are per channel, not per group.
         self.num_groups = num_groups
         self.num_channels = num_channels
         self.eps = eps

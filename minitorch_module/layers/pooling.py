@@ -35,6 +35,8 @@ class MaxPool2d(Module):
         ceil_mode: bool = False,
     ) -> None:
         super().__init__()
+        # Stored as given: `MaxPool2d(2)` keeps the int 2, and the repr shows it.
+        # No stride means "jump by a whole window", so windows do not overlap.
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
         self.padding = padding
@@ -43,6 +45,7 @@ class MaxPool2d(Module):
         self.ceil_mode = ceil_mode
 
     def forward(self, input: torch.Tensor) -> Any:
+        # With return_indices=True the result is a (values, indices) pair.
         return F.max_pool2d(
             input,
             self.kernel_size,
@@ -73,6 +76,8 @@ class AvgPool2d(Module):
         divisor_override: int | None = None,
     ) -> None:
         super().__init__()
+        # Same storage rules as MaxPool2d. `divisor_override` replaces the
+        # window size in the mean, if given.
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
         self.padding = padding
@@ -81,6 +86,7 @@ class AvgPool2d(Module):
         self.divisor_override = divisor_override
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        # F.avg_pool2d takes these settings by position, in this order.
         return F.avg_pool2d(
             input,
             self.kernel_size,

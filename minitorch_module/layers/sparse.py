@@ -42,6 +42,7 @@ class Embedding(Module):
     ) -> None:
         factory_kwargs = {"device": device, "dtype": dtype}
         super().__init__()
+        # The settings are plain attributes; forward passes them to F.embedding.
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
         self.padding_idx = self._checked_padding_idx(padding_idx, num_embeddings)
@@ -58,6 +59,7 @@ class Embedding(Module):
             if list(_weight.shape) != [num_embeddings, embedding_dim]:
                 raise AssertionError("Shape of weight does not match num_embeddings and embedding_dim")
             self.weight = Parameter(_weight, requires_grad=not _freeze)
+        # Set last, as torch does (after the table exists).
         self.sparse = sparse
 
     @staticmethod
@@ -77,6 +79,7 @@ class Embedding(Module):
                 self.weight[self.padding_idx].fill_(0)
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        # max_norm, if set, rescales the looked-up rows IN PLACE in weight.
         return F.embedding(
             input, self.weight, self.padding_idx, self.max_norm, self.norm_type, self.scale_grad_by_freq, self.sparse
         )
