@@ -6,7 +6,10 @@ same: `import minitorch_module as nn`.
 
 from .hooks import (
     RemovableHandle,
+    register_module_backward_hook,
     register_module_buffer_registration_hook,
+    register_module_full_backward_hook,
+    register_module_full_backward_pre_hook,
     register_module_forward_hook,
     register_module_forward_pre_hook,
     register_module_module_registration_hook,
@@ -40,5 +43,8 @@ __all__ = [
     "register_module_parameter_registration_hook",
     "register_module_forward_pre_hook",
     "register_module_forward_hook",
+    "register_module_backward_hook",
+    "register_module_full_backward_pre_hook",
+    "register_module_full_backward_hook",
     *_layer_names,
 ]

@@ -4,14 +4,21 @@ A hook is a function that a module calls at a fixed moment (before forward,
 after forward, when a parameter is registered, ...). Every `register_*_hook`
 method stores the function in an ordered dict under a fresh integer id and
 returns a `RemovableHandle` that can take it out again.
+
+This file holds three things: `RemovableHandle`, the global hook dicts with
+their `register_module_*` functions, and `BackwardHook`, which connects a
+module's backward hooks to autograd.
 """
 
 from __future__ import annotations
 
 import functools
+import warnings
 import weakref
 from collections import OrderedDict
 from typing import Any, Callable
+
+import torch
 
 __all__ = [
     "RemovableHandle",
@@ -20,6 +27,9 @@ __all__ = [
     "register_module_parameter_registration_hook",
     "register_module_forward_pre_hook",
     "register_module_forward_hook",
+    "register_module_backward_hook",
+    "register_module_full_backward_pre_hook",
+    "register_module_full_backward_hook",
 ]
 
 
@@ -188,3 +198,246 @@ class WrappedHook:
             if state["module"] is None:
                 raise RuntimeError("You are trying to revive the hook of a dead Module!")
             self.module = weakref.ref(state["module"])
+
+
+# ---------------------------------------------------------------------------
+# Global backward hooks. Like a module's own backward hooks, they come in two
+# kinds that cannot be mixed: "full" hooks (the documented ones) and the old
+# deprecated ones. `_global_is_full_backward_hook` remembers which kind was
+# registered first: None (no choice yet), True (full) or False (old).
+# ---------------------------------------------------------------------------
+
+_global_backward_pre_hooks: dict[int, Callable] = OrderedDict()
+_global_backward_hooks: dict[int, Callable] = OrderedDict()
+_global_is_full_backward_hook: bool | None = None
+
+_GLOBAL_MIXED_BACKWARD_HOOKS = (
+    "Cannot use both regular backward hooks and full backward hooks as a "
+    "global Module hook. Please use only one of them."
+)
+
+
+def register_module_backward_hook(hook: Callable) -> RemovableHandle:
+    """Deprecated: call `hook(module, grad_input, grad_output)` in every module's backward.
+
+    Use `register_module_full_backward_hook` instead: this old kind only
+    sees the gradients of the last autograd node of `forward`.
+    """
+    global _global_is_full_backward_hook
+    if _global_is_full_backward_hook is True:
+        raise RuntimeError(_GLOBAL_MIXED_BACKWARD_HOOKS)
+    _global_is_full_backward_hook = False
+    return _add_hook(_global_backward_hooks, hook)
+
+
+def register_module_full_backward_pre_hook(hook: Callable) -> RemovableHandle:
+    """Call `hook(module, grad_output)` in every module's backward, before its inputs get gradients."""
+    return _add_hook(_global_backward_pre_hooks, hook)
+
+
+def register_module_full_backward_hook(hook: Callable) -> RemovableHandle:
+    """Call `hook(module, grad_input, grad_output)` in every module's backward.
+
+    Example:
+        >>> seen = []
+        >>> handle = register_module_full_backward_hook(lambda m, gi, go: seen.append(type(m).__name__))
+        >>> handle.remove()
+    """
+    global _global_is_full_backward_hook
+    if _global_is_full_backward_hook is False:
+        raise RuntimeError(_GLOBAL_MIXED_BACKWARD_HOOKS)
+    _global_is_full_backward_hook = True
+    return _add_hook(_global_backward_hooks, hook)
+
+
+# ---------------------------------------------------------------------------
+# Backward-hook plumbing. Autograd has no idea what a "module" is: it only
+# sees tensors and the nodes (`grad_fn`) that made them. To know when the
+# gradients of a module's outputs and inputs are ready, we pass the inputs,
+# and later the outputs, through an identity function. It changes no value,
+# but it adds one autograd node on each side of the module, and a hook on
+# that node sees exactly the gradients that flow through it.
+# ---------------------------------------------------------------------------
+
+
+class BackwardHookFunction(torch.autograd.Function):
+    """Identity on any number of tensors, used only to get one autograd node.
+
+    Its node is named "BackwardHookFunctionBackward", as torch's is.
+    """
+
+    @staticmethod
+    def forward(ctx: Any, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        # A tensor that did not need a gradient must not start needing one
+        # just because it passed through us.
+        ctx.mark_non_differentiable(*[t for t in tensors if not t.requires_grad])
+        return tensors
+
+    @staticmethod
+    def backward(ctx: Any, *grads: torch.Tensor) -> tuple[torch.Tensor, ...]:
+        # Gradients pass through unchanged; the hooks do the work.
+        return grads
+
+
+def _with_nones(positions: list[int], values: tuple, size: int) -> tuple:
+    """Put `values` at `positions` in a tuple of `size` Nones.
+
+    Hooks see one gradient slot per argument; non-tensor arguments get None.
+    """
+    slots: list[Any] = [None] * size
+    for position, value in zip(positions, values):
+        slots[position] = value
+    return tuple(slots)
+
+
+def _chain_grad_hooks(
+    hooks: list[Callable], call_hook: Callable[[Callable, tuple], Any], grads: tuple, error_start: str
+) -> tuple:
+    """Run `hooks` in order; each may return new gradients for the next one.
+
+    A hook that returns None keeps the gradients. One that returns a
+    different number of gradients is an error (`error_start` begins the
+    message). Backward hooks and backward pre-hooks both use this.
+    """
+    for hook in hooks:
+        new = call_hook(hook, grads)
+        if new is None:
+            continue
+        if len(new) != len(grads):
+            raise RuntimeError(f"{error_start}, got {len(new)}, but expected {len(grads)}")
+        grads = new
+    return grads
+
+
+class BackwardHook:
+    """Runs a module's full backward hooks and backward pre-hooks for one call.
+
+    `_call_impl` makes one per call. It wraps the inputs before `forward`
+    (`setup_input_hook`) and the output after (`setup_output_hook`). In
+    backward, autograd reaches the output node first: the pre-hooks run
+    there and the output gradients are kept. When the gradients reach the
+    input node, the full hooks run with both.
+    """
+
+    def __init__(self, module: Any, user_hooks: list[Callable], user_pre_hooks: list[Callable]) -> None:
+        self.module = module
+        self.user_hooks = user_hooks
+        self.user_pre_hooks = user_pre_hooks
+        # Filled while wiring: how many arguments, and where the tensors are.
+        self.n_inputs = -1
+        self.input_tensors_index: list[int] | None = None
+        self.n_outputs = -1
+        self.output_tensors_index: list[int] | None = None
+        # Set in backward when the output node is reached.
+        self.grad_outputs: tuple | None = None
+
+    def _wrap_tensors(self, values: tuple, on_node: Callable[[Any], None]) -> tuple[tuple, list[int] | None]:
+        """Pass the tensors in `values` through `BackwardHookFunction`.
+
+        Returns the new values and the positions of the tensors, or the
+        values unchanged and None when no gradient will flow.
+        """
+        positions = [i for i, value in enumerate(values) if isinstance(value, torch.Tensor)]
+        tensors = [values[i] for i in positions]
+        # Without a tensor that requires grad, backward never reaches here.
+        if not (any(t.requires_grad for t in tensors) and torch.is_grad_enabled()):
+            return values, None
+        wrapped = BackwardHookFunction.apply(*tensors)
+        if len(wrapped) == 0:
+            raise RuntimeError("Cannot set Module backward hook for a Module with no input Tensors.")
+        # All wrapped tensors share one node; tensors that need no grad have none.
+        nodes = [
+            t.grad_fn for t in wrapped if t.grad_fn is not None and t.grad_fn.name() == "BackwardHookFunctionBackward"
+        ]
+        if not nodes:
+            raise RuntimeError(
+                "Error while setting up backward hooks. Please open an issue with a code sample to reproduce this."
+            )
+        on_node(nodes[0])
+        # Put the wrapped tensors back where they were. A namedtuple is
+        # rebuilt with its own type.
+        new_values = list(values)
+        for position, tensor in zip(positions, wrapped):
+            new_values[position] = tensor
+        if type(values) is tuple:
+            return tuple(new_values), positions
+        return type(values)(*new_values), positions
+
+    # -- the input side ------------------------------------------------
+
+    def setup_input_hook(self, args: tuple) -> tuple:
+        """Wrap the positional inputs; return the args to pass to `forward`."""
+        new_args, positions = self._wrap_tensors(args, lambda node: node.register_hook(self._on_input_grads))
+        self.n_inputs = len(args)
+        self.input_tensors_index = positions
+        return new_args
+
+    def _on_input_grads(self, grad_inputs: tuple, _grad_outputs: tuple) -> tuple | None:
+        # A node hook gets (gradients it returns, gradients it received).
+        # For our identity node both are the input gradients.
+        if self.grad_outputs is None:
+            # The gradient reached the inputs without passing through the
+            # outputs (double backward, for example): nothing to report.
+            return None
+        assert self.input_tensors_index is not None
+        grads = _with_nones(self.input_tensors_index, grad_inputs, self.n_inputs)
+        grads = _chain_grad_hooks(
+            self.user_hooks,
+            lambda hook, current: hook(self.module, current, self.grad_outputs),
+            grads,
+            "Backward hook returned an invalid number of grad_input",
+        )
+        self.grad_outputs = None
+        # Autograd wants one gradient per wrapped tensor, without the Nones.
+        return tuple(grads[i] for i in self.input_tensors_index)
+
+    # -- the output side -----------------------------------------------
+
+    def setup_output_hook(self, result: Any) -> Any:
+        """Wrap the output (a tensor or a tuple); return what `__call__` returns."""
+        # One tensor is handled as a tuple of one, then unwrapped again.
+        single = not isinstance(result, tuple)
+        values = (result,) if single else result
+        new_values, positions = self._wrap_tensors(values, lambda node: node.register_hook(self._on_output_grads))
+        self.n_outputs = len(values)
+        self.output_tensors_index = positions
+        return new_values[0] if single else new_values
+
+    def _on_output_grads(self, _grad_inputs: tuple, grad_outputs: tuple) -> tuple | None:
+        # Autograd reaches the output node first in backward.
+        assert self.output_tensors_index is not None
+        # The node gives the output gradients; the pre-hooks may replace them.
+        grad_outputs = _with_nones(self.output_tensors_index, grad_outputs, self.n_outputs)
+        grad_outputs = _chain_grad_hooks(
+            self.user_pre_hooks,
+            lambda pre_hook, current: pre_hook(self.module, current),
+            grad_outputs,
+            "Backward pre hook returned an invalid number of grad_output",
+        )
+        # Keep them for the full hooks, which run later at the input node.
+        self.grad_outputs = grad_outputs
+        # No input needs a gradient, so the input node will never run:
+        # call the full hooks now, with None for every input gradient.
+        if self.input_tensors_index is None:
+            self._call_hooks_without_inputs()
+        return tuple(grad_outputs[i] for i in self.output_tensors_index)
+
+    def _call_hooks_without_inputs(self) -> None:
+        # torch warns: the hooks fire at the outputs, earlier than usual.
+        warnings.warn(
+            "Full backward hook is firing when gradients are computed "
+            "with respect to module outputs since no inputs require gradients. See "
+            "https://docs.pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.register_full_backward_hook "
+            "for more details.",
+            stacklevel=5,
+        )
+        no_grads = (None,) * self.n_inputs
+        for hook in self.user_hooks:
+            new = hook(self.module, no_grads, self.grad_outputs)
+            # There is nowhere to send a new input gradient.
+            if new is not None and not (isinstance(new, tuple) and all(g is None for g in new)):
+                raise RuntimeError(
+                    "Backward hook for Modules where no input requires "
+                    "gradient should always return None or None for all gradients."
+                )
+        self.grad_outputs = None

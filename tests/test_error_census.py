@@ -64,14 +64,9 @@ UNREACHABLE: dict[tuple[str, str, str], str] = {
 }
 
 # Raises a CPU scenario CAN reach, but the clone does not have the feature
-# yet, so no scenario is written. Listed by function; the xfail test below
-# turns into XPASS when the list can be emptied.
-PENDING: dict[str, str] = {
-    "register_module_backward_hook": "backward hooks are not in the clone yet",
-    "register_module_full_backward_hook": "backward hooks are not in the clone yet",
-    "Module.register_backward_hook": "backward hooks are not in the clone yet",
-    "Module.register_full_backward_hook": "backward hooks are not in the clone yet",
-}
+# yet, so no scenario is written. Listed by function. It is empty now: every
+# CPU-reachable raise is reached, and the test below checks it stays so.
+PENDING: dict[str, str] = {}
 
 
 def _unreachable_reason(r: Raise) -> str | None:
@@ -169,7 +164,6 @@ def test_every_raise_is_reached_or_explained():
     )
 
 
-@pytest.mark.xfail(reason="some CPU-reachable raises wait for clone features (see PENDING)", strict=False)
 def test_every_cpu_reachable_raise_is_reached():
     _, missed = _census()
     pending = [f"{r.file}:{r.line} {r.function}" for r in missed if not _unreachable_reason(r)]
