@@ -164,6 +164,11 @@ def plot(results: Results, path: Path) -> None:
     for ax, (method, curves) in zip(axes, results.scaling.items()):
         for side, points in curves.items():
             ax.plot([n for n, _ in points], [t for _, t in points], marker="o", label=side)
+        # A dashed line of slope 1 through torch's first point: linear growth
+        # looks like this line, whatever the speed.
+        first_n, first_t = curves["torch"][0]
+        sizes = [n for n, _ in curves["torch"]]
+        ax.plot(sizes, [first_t * n / first_n for n in sizes], "--", color="gray", label="linear growth")
         ax.set(xscale="log", yscale="log", title=method, xlabel="modules in the tree", ylabel="seconds (median)")
         ax.grid(True, which="both", alpha=0.3)
         ax.legend()

@@ -35,7 +35,7 @@ _V = TypeVar("_V")
 def _absolute_index(idx: Any, size: int) -> int:
     """Turn `idx` (maybe negative) into a position in `range(size)`.
 
-    Example:
+    Examples:
         >>> _absolute_index(-1, 3)
         2
     """
@@ -109,7 +109,7 @@ class Sequential(Module):
     Build it from modules (named "0", "1", ...) or from an OrderedDict of
     named modules. It also behaves like a list: index, slice, append, pop.
 
-    Example:
+    Examples:
         >>> import torch
         >>> from minitorch_module import Linear, ReLU
         >>> net = Sequential(Linear(2, 3), ReLU())
@@ -272,7 +272,7 @@ class ModuleList(Module):
     Use it when `forward` needs the modules in a loop; a plain list would hide
     them from `parameters()`, `state_dict()`, `.to()` and friends.
 
-    Example:
+    Examples:
         >>> from minitorch_module import Linear
         >>> blocks = ModuleList([Linear(2, 2) for _ in range(3)])
         >>> len(list(blocks.parameters()))
@@ -395,7 +395,7 @@ class ModuleDict(Module):
     The keys are the child names, so they follow `add_module`'s rules (a
     string, no dot, not an existing attribute). The order of insertion is kept.
 
-    Example:
+    Examples:
         >>> from minitorch_module import Linear, ReLU
         >>> heads = ModuleDict({"act": ReLU(), "proj": Linear(2, 2)})
         >>> list(heads.keys())
@@ -480,7 +480,7 @@ class ParameterList(Module):
     A plain tensor is turned into a Parameter. Other values (a string, a
     module) are allowed and stored as they are.
 
-    Example:
+    Examples:
         >>> import torch
         >>> params = ParameterList([torch.zeros(2), torch.ones(3)])
         >>> [name for name, _ in params.named_parameters()]
@@ -565,7 +565,7 @@ class ParameterDict(Module):
     dict given to `update` (or the constructor) is added in SORTED key order;
     an OrderedDict or another ParameterDict keeps its order.
 
-    Example:
+    Examples:
         >>> import torch
         >>> params = ParameterDict({"b": torch.zeros(1), "a": torch.ones(1)})
         >>> list(params.keys())

@@ -10,7 +10,7 @@ It never imports torch.nn.Module: any object with the Module dict layout
 works, so the same call explains `torch.nn.Linear` and
 `minitorch_module.Linear`.
 
-Example:
+Examples:
     >>> import minitorch_module as nn
     >>> print(explain(nn.Linear(2, 3), format="text"))
     (root) Linear  training=True
@@ -329,7 +329,7 @@ def explain(module: Any, format: Format = "tree") -> Any:
     Returns:
         The rendered tree. Use `build_info` to get the data instead.
 
-    Example:
+    Examples:
         >>> import minitorch_module as nn
         >>> shared = nn.Linear(2, 2)
         >>> model = nn.Module()

@@ -36,7 +36,7 @@ __all__ = [
 class RemovableHandle:
     """Removes one hook from the dict (or dicts) it was registered in.
 
-    Example:
+    Examples:
         >>> hooks = OrderedDict()
         >>> handle = RemovableHandle(hooks)
         >>> hooks[handle.id] = print
@@ -238,7 +238,7 @@ def register_module_full_backward_pre_hook(hook: Callable) -> RemovableHandle:
 def register_module_full_backward_hook(hook: Callable) -> RemovableHandle:
     """Call `hook(module, grad_input, grad_output)` in every module's backward.
 
-    Example:
+    Examples:
         >>> seen = []
         >>> handle = register_module_full_backward_hook(lambda m, gi, go: seen.append(type(m).__name__))
         >>> handle.remove()

@@ -134,7 +134,7 @@ class Module:
     Subclass it, create the layers in `__init__` (after calling
     `super().__init__()`), and write the computation in `forward`:
 
-    Example:
+    Examples:
         >>> class Net(Module):
         ...     def __init__(self):
         ...         super().__init__()
@@ -211,7 +211,7 @@ class Module:
             tensor: the tensor, or `None` (then `state_dict` skips it).
             persistent: whether `state_dict()` includes the buffer.
 
-        Example:
+        Examples:
             >>> m = Module()
             >>> m.register_buffer("steps", torch.zeros(()))
             >>> list(m.state_dict())
@@ -253,7 +253,7 @@ class Module:
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (or a `None` placeholder) under `name`.
 
-        Example:
+        Examples:
             >>> m = Module()
             >>> m.register_parameter("bias", None)
             >>> m.bias is None, list(m.parameters())
@@ -298,7 +298,7 @@ class Module:
     def add_module(self, name: str, module: Module | None) -> None:
         """Add a child module under `name`; it then appears in `children()`.
 
-        Example:
+        Examples:
             >>> parent = Module()
             >>> parent.add_module("child", Module())
             >>> [name for name, _ in parent.named_children()]
@@ -472,7 +472,7 @@ class Module:
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """Yield `(name, module)` for each direct child, each module once.
 
-        Example:
+        Examples:
             >>> parent = Module()
             >>> parent.a = Module()
             >>> parent.b = parent.a          # the same child under two names
@@ -499,7 +499,7 @@ class Module:
         under two paths is yielded once (the first path), unless
         `remove_duplicate=False`.
 
-        Example:
+        Examples:
             >>> net = Module()
             >>> net.block = Module()
             >>> net.block.inner = Module()
@@ -565,7 +565,7 @@ class Module:
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Yield every parameter once. It is a generator: it can be used up.
 
-        Example:
+        Examples:
             >>> m = Module()
             >>> m.w = Parameter(torch.ones(2))
             >>> params = m.parameters()
@@ -596,7 +596,7 @@ class Module:
     def get_submodule(self, target: str) -> Module:
         """Return the submodule at the dotted path `target` ("" is self).
 
-        Example:
+        Examples:
             >>> net = Module()
             >>> net.block = Module()
             >>> net.get_submodule("block") is net.block
@@ -707,7 +707,7 @@ class Module:
 
         This is the usual way to initialise weights:
 
-        Example:
+        Examples:
             >>> class Net(Module):
             ...     def __init__(self):
             ...         super().__init__()
@@ -881,7 +881,7 @@ class Module:
 
         Only floating point and complex tensors change dtype.
 
-        Example:
+        Examples:
             >>> m = Module()
             >>> m.w = Parameter(torch.ones(1))
             >>> m.register_buffer("steps", torch.tensor(3))
@@ -979,7 +979,7 @@ class Module:
         non-persistent buffers. The dict has a `_metadata` attribute that
         records each module's `_version`.
 
-        Example:
+        Examples:
             >>> m = Module()
             >>> m.w = Parameter(torch.ones(1))
             >>> m.register_buffer("cache", torch.zeros(1), persistent=False)
@@ -1173,7 +1173,7 @@ class Module:
         Returns:
             A named tuple `(missing_keys, unexpected_keys)`.
 
-        Example:
+        Examples:
             >>> m = Module()
             >>> m.w = Parameter(torch.zeros(1))
             >>> m.load_state_dict({"w": torch.ones(1)})
@@ -1287,7 +1287,7 @@ class Module:
         in a tuple). With `with_kwargs=True` it is called as
         `hook(module, args, kwargs)` and may return `(args, kwargs)`.
 
-        Example:
+        Examples:
             >>> m = Module()
             >>> handle = m.register_forward_pre_hook(lambda module, args: (args[0] * 2,))
             >>> handle.remove()
@@ -1358,7 +1358,7 @@ class Module:
         Both are tuples with one entry per positional argument or output
         (None where it is not a tensor). The hook may return new `grad_input`.
 
-        Example:
+        Examples:
             >>> m = Module()
             >>> handle = m.register_full_backward_hook(lambda module, gin, gout: None)
             >>> handle.remove()
@@ -1422,8 +1422,15 @@ class Module:
     def _run_call(self, call: _Call) -> Any:
         # Collect the backward hooks first: a forward pre-hook that adds one
         # only takes effect from the next call, as in torch.
-        backward_pre_hooks = self._get_backward_pre_hooks()
-        full_backward_hooks, old_backward_hooks = self._get_backward_hooks()
+        # Fast path: a module with only forward hooks (the common case here)
+        # skips building the backward lists; empty dicts give empty lists.
+        backward_pre_hooks: list[Callable] = []
+        full_backward_hooks: list[Callable] = []
+        old_backward_hooks: list[Callable] = []
+        if self._backward_pre_hooks or _hooks._global_backward_pre_hooks:
+            backward_pre_hooks = self._get_backward_pre_hooks()
+        if self._backward_hooks or _hooks._global_backward_hooks:
+            full_backward_hooks, old_backward_hooks = self._get_backward_hooks()
 
         self._run_forward_pre_hooks(call)
 

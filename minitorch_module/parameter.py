@@ -76,7 +76,7 @@ class Parameter(torch.Tensor, metaclass=_ParameterMeta):
         requires_grad: whether autograd should compute a gradient for it.
             Default `True`, even inside `torch.no_grad()`.
 
-    Example:
+    Examples:
         >>> p = Parameter(torch.ones(2))
         >>> p.requires_grad
         True
@@ -148,7 +148,7 @@ class Buffer(torch.Tensor, metaclass=_BufferMeta):
         data: the values. `None` gives an empty tensor.
         persistent: whether `state_dict()` includes it. Default `True`.
 
-    Example:
+    Examples:
         >>> b = Buffer(torch.zeros(3), persistent=False)
         >>> type(b).__name__, b.persistent
         ('Tensor', False)

@@ -37,7 +37,7 @@ MACHINERY = ("module.py", "containers.py", "container.py", "parameter.py", "hook
 def machinery_files(package_dir: str | Path) -> set[str]:
     """The Module machinery files of a package folder such as `minitorch_module/`.
 
-    Example:
+    Examples:
         >>> sorted(Path(f).name for f in machinery_files(Path(__file__).parent))[:2]
         ['hooks.py', 'module.py']
     """
@@ -98,7 +98,7 @@ class Call:
 def summarize(value: Any) -> str:
     """A short text for one value: modules by class, tensors by shape and dtype.
 
-    Example:
+    Examples:
         >>> summarize(torch.zeros(2, 3))
         'tensor(2x3 float32)'
     """
@@ -255,7 +255,7 @@ def trace(files: Iterable[str] | None = None) -> Trace:
         A `Trace`; after the block, `t.text()` prints the call tree and
         `t.roots` holds it as `Call` objects.
 
-    Example:
+    Examples:
         >>> import minitorch_module as nn
         >>> m = nn.Module()
         >>> with trace() as t:

@@ -29,7 +29,7 @@ class _InplaceActivation(Module):
 class ReLU(_InplaceActivation):
     """Apply max(0, x) element-wise.
 
-    Example:
+    Examples:
         >>> import torch
         >>> ReLU()(torch.tensor([-1.0, 2.0]))
         tensor([0., 2.])

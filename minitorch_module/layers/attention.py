@@ -35,7 +35,7 @@ class MultiheadAttention(Module):
     batch_first) torch calls one fused kernel, the "fast path". Its last bits
     can differ from the normal path, so the clone takes it in the same cases.
 
-    Example:
+    Examples:
         >>> import torch
         >>> mha = MultiheadAttention(8, 2, batch_first=True)
         >>> x = torch.zeros(1, 5, 8)

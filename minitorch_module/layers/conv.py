@@ -26,7 +26,7 @@ __all__ = ["Conv1d", "Conv2d"]
 def _ntuple(value: Any, n: int) -> tuple:
     """Repeat a single value n times; turn an iterable into a tuple.
 
-    Example:
+    Examples:
         >>> _ntuple(3, 2), _ntuple((1, 2), 2)
         ((3, 3), (1, 2))
     """
@@ -173,7 +173,7 @@ class _ConvNd(Module):
 class Conv1d(_ConvNd):
     """Convolution over (N, C, L) input.
 
-    Example:
+    Examples:
         >>> Conv1d(2, 4, 3).weight.shape
         torch.Size([4, 2, 3])
     """
@@ -185,7 +185,7 @@ class Conv1d(_ConvNd):
 class Conv2d(_ConvNd):
     """Convolution over (N, C, H, W) input.
 
-    Example:
+    Examples:
         >>> Conv2d(1, 6, 5)
         Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))
     """

@@ -16,7 +16,7 @@ class Dropout(Module):
     In eval mode (`model.eval()`) the input is returned unchanged: this is
     the main reason `train()`/`eval()` exist.
 
-    Example:
+    Examples:
         >>> import torch
         >>> drop = Dropout(0.5).eval()
         >>> drop(torch.ones(3))

@@ -12,7 +12,7 @@ __all__ = ["Flatten"]
 class Flatten(Module):
     """Flatten dims `start_dim`..`end_dim` into one; by default keep the batch dim.
 
-    Example:
+    Examples:
         >>> import torch
         >>> Flatten()(torch.zeros(2, 3, 4)).shape
         torch.Size([2, 12])

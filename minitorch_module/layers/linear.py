@@ -36,7 +36,7 @@ class Linear(Module):
         out_features: size of each output sample.
         bias: if False, the layer has no bias (`self.bias` is None).
 
-    Example:
+    Examples:
         >>> layer = Linear(3, 2)
         >>> [(name, tuple(p.shape)) for name, p in layer.named_parameters()]
         [('weight', (2, 3)), ('bias', (2,))]
@@ -86,7 +86,7 @@ class Bilinear(Module):
         out_features: size of each output sample.
         bias: if False, the layer has no bias.
 
-    Example:
+    Examples:
         >>> layer = Bilinear(2, 3, 4)
         >>> tuple(layer.weight.shape)
         (4, 2, 3)

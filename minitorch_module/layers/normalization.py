@@ -25,7 +25,7 @@ __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "RMSNorm", "GroupNorm"]
 def _as_shape(normalized_shape: Any) -> tuple[int, ...]:
     """Return `normalized_shape` as a tuple of ints.
 
-    Example:
+    Examples:
         >>> _as_shape(4)
         (4,)
     """
@@ -191,7 +191,7 @@ class _BatchNorm(Module):
 class BatchNorm1d(_BatchNorm):
     """Batch normalization over (N, C) or (N, C, L) input, per channel C.
 
-    Example:
+    Examples:
         >>> bn = BatchNorm1d(3)
         >>> [name for name, _ in bn.named_buffers()]
         ['running_mean', 'running_var', 'num_batches_tracked']
@@ -218,7 +218,7 @@ class BatchNorm2d(_BatchNorm):
 class LayerNorm(Module):
     """Normalize over the last dimensions (`normalized_shape`) of each sample.
 
-    Example:
+    Examples:
         >>> ln = LayerNorm(4)
         >>> ln
         LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)

@@ -19,7 +19,7 @@ __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
 class MaxPool2d(Module):
     """Take the maximum over each kernel_size window; stride defaults to kernel_size.
 
-    Example:
+    Examples:
         >>> import torch
         >>> MaxPool2d(2)(torch.zeros(1, 1, 4, 4)).shape
         torch.Size([1, 1, 2, 2])

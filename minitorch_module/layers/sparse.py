@@ -19,7 +19,7 @@ class Embedding(Module):
 
     `padding_idx` marks one row that starts at zero and gets no gradient.
 
-    Example:
+    Examples:
         >>> import torch
         >>> emb = Embedding(10, 3)
         >>> emb(torch.tensor([1, 2])).shape

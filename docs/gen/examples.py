@@ -1,0 +1,197 @@
+"""Small programs the docs run at build time on torch.nn and on the clone.
+
+A page includes one with a line `<!-- run-both NAME -->`. The hook replaces it
+with two tabs (torch.nn, minitorch_module) holding the code and what it
+printed, and a line that says whether the two outputs are the same.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+import textwrap
+import traceback
+
+import torch
+
+from conformance.backends import clone_backend, torch_backend
+
+PLACEHOLDER = re.compile(r"^<!-- run-both (?P<name>[\w-]+) -->$", re.MULTILINE)
+
+# Each program uses `nn` (the backend) and `torch`; it prints what it shows.
+PROGRAMS: dict[str, str] = {
+    "thirty-seconds": """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc = nn.Linear(2, 3)
+        self.register_buffer("steps", torch.zeros((), dtype=torch.long))
+
+    def forward(self, x):
+        return self.fc(x).relu()
+
+torch.manual_seed(0)
+net = Net()
+print(list(net.state_dict()))
+net.to(torch.double)
+print(net.fc.weight.dtype, net.steps.dtype)
+print(net(torch.ones(1, 2, dtype=torch.double)))
+""",
+    "forgot-super-init": """
+class Net(nn.Module):
+    def __init__(self):
+        self.fc = nn.Linear(2, 2)   # no super().__init__() first
+
+try:
+    Net()
+except AttributeError as error:
+    print("AttributeError:", error)
+""",
+    "list-of-modules": """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.layers = [nn.Linear(2, 2), nn.Linear(2, 2)]   # a plain list
+
+net = Net()
+print("parameters:", len(list(net.parameters())))
+net.layers = nn.ModuleList(net.layers)
+print("with ModuleList:", len(list(net.parameters())))
+""",
+    "dict-of-modules": """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.heads = {"a": nn.Linear(2, 2)}   # a plain dict
+
+net = Net()
+print(list(net.state_dict()))
+net.heads = nn.ModuleDict(net.heads)
+print(list(net.state_dict()))
+""",
+    "plain-tensor-not-moved": """
+class Net(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.scale = torch.ones(2)                    # plain attribute
+        self.register_buffer("shift", torch.ones(2))  # buffer
+
+net = Net().to(torch.double)
+print("scale:", net.scale.dtype, "shift:", net.shift.dtype)
+""",
+    "stale-buffer-reference": """
+net = nn.BatchNorm1d(2)
+mean = net.running_mean          # keep a reference
+net.to(torch.double)
+print(mean is net.running_mean, mean.dtype, net.running_mean.dtype)
+""",
+    "shared-parameters": """
+a = nn.Linear(2, 2)
+net = nn.Sequential(a, a)       # the same layer twice
+print("parameters():", len(list(net.parameters())))
+print("state_dict keys:", list(net.state_dict()))
+""",
+    "module-prefix": """
+net = nn.Linear(2, 2)
+wrapped = {"module." + k: v for k, v in net.state_dict().items()}  # as saved by DataParallel
+try:
+    nn.Linear(2, 2).load_state_dict(wrapped)
+except RuntimeError as error:
+    print("RuntimeError:", error)
+fixed = {k.removeprefix("module."): v for k, v in wrapped.items()}
+print(nn.Linear(2, 2).load_state_dict(fixed))
+""",
+    "strict-and-sizes": """
+small, big = nn.Linear(2, 2), nn.Linear(2, 3)
+print(big.load_state_dict({"weight": big.weight.detach()}, strict=False))
+try:
+    big.load_state_dict(small.state_dict())
+except RuntimeError as error:
+    print("RuntimeError:", error)
+""",
+    "half-skips-integer-buffers": """
+net = nn.BatchNorm1d(2).half()
+print(net.weight.dtype, net.running_mean.dtype, net.num_batches_tracked.dtype)
+""",
+    "eval-is-not-no-grad": """
+net = nn.Linear(2, 1).eval()
+y = net(torch.ones(1, 2))
+print("training:", net.training, "requires_grad:", y.requires_grad)
+with torch.no_grad():
+    print("under no_grad:", net(torch.ones(1, 2)).requires_grad)
+""",
+    "plain-tensor-into-parameter": """
+net = nn.Linear(2, 2)
+try:
+    net.weight = torch.zeros(2, 2)
+except TypeError as error:
+    print("TypeError:", error)
+net.weight = nn.Parameter(torch.zeros(2, 2))
+print(type(net.weight).__name__)
+""",
+    "forward-skips-hooks": """
+net = nn.Linear(2, 2)
+net.register_forward_hook(lambda m, args, out: print("hook ran"))
+net(torch.ones(1, 2))
+net.forward(torch.ones(1, 2))   # no hook
+print("done")
+""",
+    "property-raising-attribute-error": """
+class Net(nn.Module):
+    @property
+    def size(self):
+        return self.missing   # a bug inside the property
+
+try:
+    Net().size
+except AttributeError as error:
+    print("AttributeError:", error)
+""",
+    "parameters-is-a-generator": """
+net = nn.Linear(2, 2)
+params = net.parameters()
+print(len(list(params)))
+print(len(list(params)))   # already used up
+""",
+}
+
+
+def run_program(code: str, nn: object) -> str:
+    """Run `code` with `nn` bound; return what it printed (errors included)."""
+    out = io.StringIO()
+    torch.manual_seed(0)
+    with contextlib.redirect_stdout(out):
+        try:
+            exec(textwrap.dedent(code), {"nn": nn, "torch": torch, "__name__": "example"})
+        except Exception:  # noqa: BLE001 - shown on the page, like a terminal would
+            print(traceback.format_exc(limit=0).strip())
+    return out.getvalue().rstrip()
+
+
+def render(name: str) -> str:
+    """Markdown for one program: code and output on each backend."""
+    code = textwrap.dedent(PROGRAMS[name]).strip()
+    outputs = {
+        "torch.nn": run_program(code, torch_backend().nn),
+        "minitorch_module": run_program(code, clone_backend().nn),
+    }
+    parts = []
+    for label, output in outputs.items():
+        imports = "import torch\n" + ("import torch.nn as nn" if label == "torch.nn" else "import minitorch_module as nn")
+        parts.append(
+            f'=== "{label}"\n\n'
+            + textwrap.indent(f"```python\n{imports}\n\n{code}\n```\n\nOutput:\n\n```text\n{output}\n```", "    ")
+        )
+    same = len(set(outputs.values())) == 1
+    verdict = (
+        '!!! success "Same output on both backends"'
+        if same
+        else '!!! failure "The outputs differ"'
+    )
+    return "\n\n".join(parts) + f"\n\n{verdict}\n    Produced when this page was built.\n"
+
+
+def expand(markdown: str) -> str:
+    """Replace every `<!-- run-both NAME -->` line of a page."""
+    return PLACEHOLDER.sub(lambda m: render(m.group("name")), markdown)
