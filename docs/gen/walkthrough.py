@@ -186,10 +186,12 @@ def method_tabs(item: PublicDef) -> str:
     return "\n\n".join(parts)
 
 
-def _row(chunk: Chunk) -> str:
+def _row(chunk: Chunk, headings: list[str]) -> str:
+    # The method's heading goes under the prose, level with its code, so the
+    # section title ("1. State") is read before the method it introduces.
     # Indentation is kept: it shows which class or function a line is in.
     code = "\n".join(chunk.code)
-    prose = chunk.prose or "&nbsp;"
+    prose = "\n\n".join(filter(None, [chunk.prose, *headings])) or "&nbsp;"
     return (
         '<div class="wt-row" markdown>\n<div class="wt-prose" markdown>\n\n'
         f"{prose}\n\n</div>\n"
@@ -210,9 +212,7 @@ def render_page(page: str) -> str:
     ]
     for chunk in chunk_source(source):
         here = [defs[n] for n in chunk.lines if n in defs]
-        for item in here:
-            out.append(f"### `{item.title}` {{ #{item.anchor} }}\n")
-        out.append(_row(chunk))
+        out.append(_row(chunk, [f"### `{item.title}` {{ #{item.anchor} }}" for item in here]))
         for item in here:
             out.append(method_tabs(item) + "\n")
             if item.title in TOOL_VIEWS:

@@ -1,0 +1,139 @@
+"""Build the docs site, serve it on localhost and read it in headless Chromium.
+
+Uses Debian's `chromium` (installed by .ci/run) through Playwright; it never
+downloads a browser. Without chromium the test is skipped, except in CI
+(env var CI set), where it fails. A screenshot goes to artifacts/.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "artifacts"
+
+# Flags that keep Chromium off the network and quiet in a container.
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def _need_chromium() -> None:
+    if not Path(CHROMIUM).exists():
+        if os.environ.get("CI"):
+            pytest.fail("chromium is missing: .ci/run should have installed it")
+        pytest.skip("chromium is not installed (apt-get install chromium)")
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # keep the test output clean
+        pass
+
+
+@pytest.fixture(scope="module")
+def site_url(tmp_path_factory):
+    _need_chromium()
+    site = tmp_path_factory.mktemp("site")
+    build = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
+        cwd=ROOT, capture_output=True, text=True,
+    )
+    assert build.returncode == 0, build.stderr[-3000:]
+    handler = functools.partial(_QuietHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _need_chromium()
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, site_url):
+    """A page that records console errors and any request that leaves localhost."""
+    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page.errors, page.outside = [], []
+    page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+
+    def only_local(route):
+        if route.request.url.startswith(site_url):
+            return route.continue_()
+        page.outside.append(route.request.url)
+        return route.abort()
+
+    page.route("**/*", only_local)
+    yield page
+    assert page.outside == [], f"the site fetched from the internet: {page.outside}"
+    assert page.errors == [], page.errors
+    page.close()
+
+
+def test_home_page_shows_the_same_program_on_both_backends(page, site_url):
+    page.goto(site_url + "/")
+    assert "minitorch-module" in page.title()
+    assert page.get_by_text("Same output on both backends").first.is_visible()
+    assert page.locator(".tabbed-labels label", has_text="minitorch_module").count() >= 1
+
+
+def test_walkthrough_shows_prose_and_code_and_the_torch_tab_switches(page, site_url):
+    page.goto(site_url + "/walkthrough/module/")
+    rows = page.locator(".wt-row")
+    assert rows.count() > 100
+    assert rows.nth(5).locator(".wt-code code").first.is_visible()
+    assert page.locator(".wt-prose p").first.is_visible()
+
+    section = page.locator("#module-register-buffer")
+    section.scroll_into_view_if_needed()
+    tabs = page.locator(".tabbed-set").filter(has=page.locator("label", has_text="PyTorch's code"))
+    first = tabs.first
+    torch_code = first.locator(".tabbed-block").nth(0)
+    example = first.locator(".tabbed-block").nth(1)
+    assert torch_code.is_visible() and not example.is_visible()
+    first.locator("label", has_text="Example").click()
+    assert example.is_visible() and not torch_code.is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "walkthrough-module.png"))
+
+
+def test_search_finds_register_buffer(page, site_url):
+    page.goto(site_url + "/")
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    page.locator("input.md-search__input").fill("register_buffer")
+    # The search index is built in a web worker: on a busy machine that takes
+    # a while, so wait generously.
+    results = page.locator(".md-search-result__item")
+    try:
+        results.first.wait_for(timeout=60_000)
+    finally:
+        page.screenshot(path=str(ARTIFACTS / "search.png"))
+    assert "register_buffer" in page.locator(".md-search-result").inner_text()
+
+
+def test_mermaid_diagrams_render_as_pictures(page, site_url):
+    page.goto(site_url + "/tools/")
+    # Material draws each diagram into a closed shadow root of a `div.mermaid`
+    # that replaces the `pre.mermaid` holding the source text.
+    page.locator("div.mermaid").first.wait_for(timeout=15_000)
+    diagram = page.locator("div.mermaid").first
+    assert diagram.bounding_box()["height"] > 50
+    assert page.locator("pre.mermaid").count() == 0
