@@ -37,6 +37,13 @@ PAGES: dict[str, tuple[str, str]] = {
     "containers": ("containers.py", "Containers"),
     "linear": ("layers/linear.py", "Linear"),
     "normalization": ("layers/normalization.py", "Normalization layers"),
+    "conv": ("layers/conv.py", "Convolution"),
+    "pooling": ("layers/pooling.py", "Pooling"),
+    "activation": ("layers/activation.py", "Activations"),
+    "dropout": ("layers/dropout.py", "Dropout"),
+    "sparse": ("layers/sparse.py", "Embedding"),
+    "flatten": ("layers/flatten.py", "Flatten"),
+    "attention": ("layers/attention.py", "Attention"),
 }
 
 
