@@ -403,3 +403,35 @@ def parameterlist_parameters_get_gradients(nn, see):
     see([p.grad for p in pl.parameters()])
     pl.zero_grad()
     see([p.grad for p in pl.parameters()])
+
+
+@scenario("containers", methods=("__setitem__",))
+def module_list_setitem_replaces_the_module(nn, see):
+    """`ml[i] = m` replaces the module under that index, also with a negative index."""
+    ml = nn.ModuleList([nn.Linear(1, 1), nn.ReLU()])
+    ml[0] = nn.Tanh()
+    ml[-1] = nn.Sigmoid()
+    see.keys(ml._modules)
+    see.type(ml[0])
+    see.type(ml[1])
+
+
+@scenario("containers", methods=("__delitem__",))
+def module_list_delitem_renumbers_the_rest(nn, see):
+    """`del ml[0]` removes a module; the keys are renumbered from 0."""
+    ml = nn.ModuleList([nn.Linear(1, 1), nn.ReLU(), nn.Tanh()])
+    del ml[0]
+    see.keys(ml._modules)
+    del ml[::2]
+    see.keys(ml._modules)
+    see.type(ml[0])
+
+
+@scenario("containers", methods=("__iadd__",))
+def module_list_iadd_extends_in_place(nn, see):
+    """`ml += other` appends the other modules and keeps the same object."""
+    ml = nn.ModuleList([nn.ReLU()])
+    same = ml
+    ml += [nn.Tanh(), nn.Sigmoid()]
+    see.same(ml, same)
+    see.keys(ml._modules)

@@ -67,6 +67,31 @@ def scenarios_for(method: str) -> list[Scenario]:
     ]
 
 
+# Python syntax that calls a dunder method, to find the scenarios using it.
+_OPERATOR_SYNTAX = {
+    "__getitem__": r"\w\[", "__setitem__": r"\]\s*=[^=]", "__delitem__": r"\bdel\b", "__len__": r"\blen\(",
+    "__iter__": r"\bfor\b|\blist\(|\biter\(", "__contains__": r"\bin\b", "__reversed__": r"reversed\(",
+    "__add__": r"\s\+\s", "__iadd__": r"\+=", "__mul__": r"\s\*\s", "__rmul__": r"\d\s\*\s", "__imul__": r"\*=",
+    "__or__": r"\s\|\s", "__ror__": r"\s\|\s", "__ior__": r"\|=", "__enter__": r"\bwith\b", "__exit__": r"\bwith\b",
+    "__call__": r"\)\(",
+}
+
+
+def scenarios_for_def(item: "PublicDef") -> list[Scenario]:
+    """Scenarios for a method: by name, else by the syntax or class that runs it."""
+    found = scenarios_for(item.name)
+    if found or not item.owner:
+        return found
+    # `len(seq)` runs Sequential.__len__; building a Linear runs reset_parameters.
+    # Handles come from the `register_*` methods, not from a constructor.
+    calls = ["register_"] if item.owner == "RemovableHandle" else [f"nn.{user}(" for user in item.users]
+    uses_owner = [s for s in all_scenarios() if any(call in _scenario_source(s) for call in calls)]
+    syntax = _OPERATOR_SYNTAX.get(item.name)
+    if syntax:
+        return [s for s in uses_owner if re.search(syntax, _scenario_source(s))]
+    return uses_owner if item.name == "reset_parameters" else []
+
+
 @dataclass(frozen=True)
 class PublicDef:
     """A public method (or function) defined at `line` of a walked file."""
@@ -74,6 +99,9 @@ class PublicDef:
     owner: str  # class name, or "" for a module-level function
     name: str
     line: int
+    # Public classes that use this method: the owner, or the exported
+    # subclasses of a private base such as `_ConvNd`.
+    users: tuple[str, ...] = ()
 
     @property
     def title(self) -> str:
@@ -91,25 +119,47 @@ def _is_public(name: str) -> bool:
 
 
 def public_defs(source: str) -> dict[int, PublicDef]:
-    """Line of each `def` of a public function or public method of a public class."""
+    """Line of each `def` of a public function or public method of a public class.
+
+    A private base class (`_ConvNd`) counts when exported classes inherit it.
+    """
     exported = set(minitorch_module.__all__)
+    tree = ast.parse(source)
+    classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
+    users: dict[str, list[str]] = {c.name: [c.name] if c.name in exported else [] for c in classes}
+    for c in classes:
+        for base in c.bases:
+            if isinstance(base, ast.Name) and base.id in users and c.name in exported:
+                users[base.id].append(c.name)
     found: dict[int, PublicDef] = {}
-    for node in ast.parse(source).body:
+    for node in tree.body:
         if isinstance(node, ast.FunctionDef) and node.name in exported:
             found[node.lineno] = PublicDef("", node.name, node.lineno)
-        if isinstance(node, ast.ClassDef) and node.name in exported:
-            for item in node.body:
-                if isinstance(item, ast.FunctionDef) and _is_public(item.name):
-                    found[item.lineno] = PublicDef(node.name, item.name, item.lineno)
+    for c in classes:
+        if not users[c.name]:
+            continue
+        for item in c.body:
+            if isinstance(item, ast.FunctionDef) and _is_public(item.name):
+                found[item.lineno] = PublicDef(c.name, item.name, item.lineno, tuple(users[c.name]))
     return found
+
+
+def _torch_class(name: str) -> type | None:
+    # Public classes live in torch.nn; private bases in torch.nn.modules.*.
+    if hasattr(torch.nn, name):
+        return getattr(torch.nn, name)
+    if name == "RemovableHandle":
+        return torch.utils.hooks.RemovableHandle
+    for module in vars(torch.nn.modules).values():
+        if inspect.ismodule(module) and hasattr(module, name):
+            return getattr(module, name)
+    return None
 
 
 def torch_counterpart(item: PublicDef) -> str | None:
     """The source of torch's function of the same name, if torch has one."""
     if item.owner:
-        owner = getattr(torch.nn, item.owner, None)
-        if owner is None and item.owner == "RemovableHandle":
-            owner = torch.utils.hooks.RemovableHandle
+        owner = _torch_class(item.owner)
         target = getattr(owner, item.name, None) if owner is not None else None
     else:
         target = getattr(torch.nn.modules.module, item.name, None)
@@ -174,7 +224,7 @@ def method_tabs(item: PublicDef) -> str:
     parts.append("=== \"PyTorch's code\"\n\n" + (
         _fence(theirs, indent="    ") if theirs else "    torch has no function of this name."
     ))
-    checks = scenarios_for(item.name)
+    checks = scenarios_for_def(item)
     if checks:
         first = results()[checks[0].name]
         parts.append(
