@@ -138,6 +138,7 @@ class Sequential(Module):
         position = _absolute_index(idx, len(self))
         return list(iterator)[position]
 
+    # exercise: containers
     def __getitem__(self, idx: slice | int) -> Any:
         """Return one module, or a new container of the same class for a slice."""
         # A slice keeps the names, so `net[1:]` of an OrderedDict-built
@@ -254,6 +255,7 @@ class Sequential(Module):
             self.append(layer)
         return self
 
+    # exercise: containers
     def forward(self, input: Any) -> Any:
         """Feed `input` through every module in order."""
         for module in self:
@@ -353,6 +355,7 @@ class ModuleList(Module):
             lines.append(_addindent(line, 2))
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
 
+    # exercise: containers
     def insert(self, index: int, module: Module) -> None:
         """Insert `module` before position `index`.
 
@@ -448,6 +451,7 @@ class ModuleDict(Module):
         """Return the modules."""
         return self._modules.values()
 
+    # exercise: containers
     def update(self, modules: Any) -> None:
         """Add modules from a mapping or from an iterable of (key, module) pairs.
 
@@ -667,6 +671,7 @@ class ParameterDict(Module):
         """Return the values, as a generator (like torch)."""
         return (self[k] for k in self._keys)
 
+    # exercise: containers
     def update(self, parameters: Any) -> None:
         """Add items from a mapping or from an iterable of (key, value) pairs."""
         if not isinstance(parameters, container_abcs.Iterable):

@@ -203,6 +203,7 @@ class Module:
     # 2. Registration
     # ------------------------------------------------------------------
 
+    # exercise: registration
     def register_buffer(self, name: str, tensor: torch.Tensor | None, persistent: bool = True) -> None:
         """Add a buffer: a tensor that is module state but not a weight.
 
@@ -250,6 +251,7 @@ class Module:
         else:
             self._non_persistent_buffers_set.add(name)
 
+    # exercise: registration
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Add a parameter (or a `None` placeholder) under `name`.
 
@@ -295,6 +297,7 @@ class Module:
                 param = output
         self._parameters[name] = param
 
+    # exercise: registration
     def add_module(self, name: str, module: Module | None) -> None:
         """Add a child module under `name`; it then appears in `children()`.
 
@@ -344,6 +347,7 @@ class Module:
     # `_parameters` does not exist yet (before `__init__`), `self._parameters`
     # would call `__getattr__` again, which would look up `self._parameters`
     # again... forever. Reading `__dict__` directly cannot recurse.
+    # exercise: attributes
     def __getattr__(self, name: str) -> Any:
         """Find `name` among the parameters, buffers and submodules."""
         state = self.__dict__
@@ -363,6 +367,7 @@ class Module:
     # | anything, name is a module | must be None: else TypeError |
     # | a Buffer, or name is a buffer | `_buffers`                |
     # | anything else           | the instance `__dict__`         |
+    # exercise: attributes
     def __setattr__(self, name: str, value: Any) -> None:
         """Route an assignment to `_parameters`, `_modules`, `_buffers` or `__dict__`."""
         state = self.__dict__
@@ -453,6 +458,7 @@ class Module:
         else:
             self.register_buffer(name, value)
 
+    # exercise: attributes
     def __delattr__(self, name: str) -> None:
         """Delete a parameter, buffer, submodule or plain attribute."""
         if name in self._parameters:
@@ -469,6 +475,7 @@ class Module:
     # 4. Traversal
     # ------------------------------------------------------------------
 
+    # exercise: traversal
     def named_children(self) -> Iterator[tuple[str, Module]]:
         """Yield `(name, module)` for each direct child, each module once.
 
@@ -490,6 +497,7 @@ class Module:
         for _, module in self.named_children():
             yield module
 
+    # exercise: traversal
     def named_modules(
         self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Module]]:
@@ -529,6 +537,7 @@ class Module:
 
     # One walker serves `named_parameters` and `named_buffers`: they differ
     # only in which dict of each module they read (`get_members`).
+    # exercise: traversal
     def _named_members(
         self,
         get_members: Callable[[Module], Any],
@@ -655,6 +664,7 @@ class Module:
     # 5. train/eval and gradients
     # ------------------------------------------------------------------
 
+    # exercise: train_eval
     def train(self, mode: bool = True) -> Module:
         """Set training mode on this module and all below it; return self.
 
@@ -672,12 +682,14 @@ class Module:
         """Same as `train(False)`. It does not turn off gradients: use `torch.no_grad()`."""
         return self.train(False)
 
+    # exercise: train_eval
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Set `requires_grad` on every parameter (to freeze or unfreeze); return self."""
         for param in self.parameters():
             param.requires_grad_(requires_grad)
         return self
 
+    # exercise: train_eval
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of all parameters.
 
@@ -702,6 +714,7 @@ class Module:
     # 6. Conversion: apply, _apply, to
     # ------------------------------------------------------------------
 
+    # exercise: conversion
     def apply(self, fn: Callable[[Module], None]) -> Module:
         """Call `fn(module)` on every submodule (children first), then on self.
 
@@ -731,6 +744,7 @@ class Module:
     # with new data inside (`param.data = new`). So an optimizer created
     # before the conversion still holds the right tensors. Buffers are simply
     # replaced, so old references to a buffer go stale.
+    # exercise: conversion
     def _apply(self, fn: Callable[[torch.Tensor], torch.Tensor], recurse: bool = True) -> Module:
         """Apply `fn` to every parameter, gradient and buffer; return self."""
         if recurse:
@@ -869,6 +883,7 @@ class Module:
         """Move to `device` without copying values (for modules built on `meta`)."""
         return self._apply(lambda t: torch.empty_like(t, device=device), recurse=recurse)
 
+    # exercise: conversion
     def to(self, *args: Any, **kwargs: Any) -> Module:
         """Move and/or cast parameters and buffers; return self.
 
@@ -956,6 +971,7 @@ class Module:
         # Does the class override `get_extra_state` / `set_extra_state`?
         return getattr(type(self), method_name, None) is not getattr(Module, method_name)
 
+    # exercise: state_dict
     def _save_to_state_dict(self, destination: dict, prefix: str, keep_vars: bool) -> None:
         """Write this module's own tensors (not its children's) into `destination`."""
         # `detach()` gives a tensor that shares memory but has no grad
@@ -972,6 +988,7 @@ class Module:
         if type(self).get_extra_state is not Module.get_extra_state:
             destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
 
+    # exercise: state_dict
     def state_dict(self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False) -> Any:
         """Return an ordered dict of every parameter and persistent buffer, by path.
 
@@ -1029,6 +1046,7 @@ class Module:
                 destination = result
         return destination
 
+    # exercise: load_state_dict
     def _load_from_state_dict(
         self,
         state_dict: dict,
@@ -1162,6 +1180,7 @@ class Module:
             new_param = self._as_parameter_like(param, new_param)
         torch.utils.swap_tensors(param, new_param)
 
+    # exercise: load_state_dict
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False) -> Any:
         """Copy parameters and buffers from `state_dict` into this module.
 
@@ -1278,6 +1297,7 @@ class Module:
     # 8. Calling a module: forward and backward hooks
     # ------------------------------------------------------------------
 
+    # exercise: forward_hooks
     def register_forward_pre_hook(
         self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
     ) -> RemovableHandle:
@@ -1299,6 +1319,7 @@ class Module:
             self._forward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
 
+    # exercise: forward_hooks
     def register_forward_hook(
         self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False, always_call: bool = False
     ) -> RemovableHandle:
@@ -1322,6 +1343,7 @@ class Module:
 
     # -- backward hooks ----------------------------------------------------
 
+    # exercise: backward_hooks
     def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """Call `hook(module, grad_output)` when the gradients of the outputs are ready.
 
@@ -1352,6 +1374,7 @@ class Module:
         self._claim_backward_hook_kind(full=False)
         return _add_hook(self._backward_hooks, hook)
 
+    # exercise: backward_hooks
     def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """Call `hook(module, grad_input, grad_output)` when the gradients of the inputs are ready.
 
@@ -1460,6 +1483,7 @@ class Module:
             self._attach_old_backward_hooks(call, old_backward_hooks)
         return call.result
 
+    # exercise: forward_hooks
     def _run_forward_pre_hooks(self, call: _Call) -> None:
         # Global hooks run first, then this module's own, in dict order.
         for hook_id, hook in (*_hooks._global_forward_pre_hooks.items(), *self._forward_pre_hooks.items()):
@@ -1479,6 +1503,7 @@ class Module:
                     # A single returned value becomes a one-element tuple.
                     call.args = new if isinstance(new, tuple) else (new,)
 
+    # exercise: forward_hooks
     def _run_forward_hooks(self, call: _Call) -> None:
         # Each hook sees the output of the previous one; returning None
         # keeps the output as it is.
@@ -1586,6 +1611,7 @@ class Module:
 
     # The repr is a tree: first the module's own `extra_repr` lines, then
     # one line per child, "(name): repr(child)", indented by two spaces.
+    # exercise: repr
     def __repr__(self) -> str:
         extra = self.extra_repr()
         extra_lines = extra.split("\n") if extra else []
@@ -1603,6 +1629,7 @@ class Module:
 
     # `dir(model)` lists parameters, buffers and submodules too, so tab
     # completion in a notebook shows `model.fc`.
+    # exercise: repr
     def __dir__(self) -> list[str]:
         keys = [
             *dir(self.__class__),

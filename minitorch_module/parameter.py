@@ -84,6 +84,7 @@ class Parameter(torch.Tensor, metaclass=_ParameterMeta):
 
     _accepts_flag = True
 
+    # exercise: parameter
     def __new__(cls, data: torch.Tensor | None = None, requires_grad: bool = True):
         if data is None:
             data = torch.empty(0)
@@ -156,6 +157,7 @@ class Buffer(torch.Tensor, metaclass=_BufferMeta):
 
     _accepts_flag = True
 
+    # exercise: parameter
     def __new__(cls, data: torch.Tensor | None = None, *, persistent: bool = True):
         if data is None:
             data = torch.empty(0)

@@ -59,6 +59,7 @@ class Linear(Module):
             self.register_parameter("bias", None)
         self.reset_parameters()
 
+    # exercise: layers
     def reset_parameters(self) -> None:
         """Draw weights and bias from U(-1/sqrt(in_features), 1/sqrt(in_features))."""
         # Kaiming-uniform with a=sqrt(5) gives exactly that bound. The order
@@ -70,6 +71,7 @@ class Linear(Module):
             bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
             init.uniform_(self.bias, -bound, bound)
 
+    # exercise: layers
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         return F.linear(input, self.weight, self.bias)
 

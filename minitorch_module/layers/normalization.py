@@ -137,6 +137,7 @@ class _BatchNorm(Module):
                 factor = 1.0 / float(self.num_batches_tracked)
         return factor
 
+    # exercise: layers
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         """Normalize `input` per channel (dim 1), by batch or running statistics."""
         self._check_input_dim(input)
