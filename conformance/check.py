@@ -25,6 +25,9 @@ from .exercises import TRACK, Exercise, by_number_or_tag
 # Limits for one scenario: time, and output kept from its prints.
 TIME_LIMIT = 10.0
 OUTPUT_LIMIT = 4_000
+# After this many timeouts in one exercise the rest is not run: each costs a
+# full time limit plus a new worker, and one endless loop is enough to report.
+MAX_TIMEOUTS = 2
 
 
 @dataclass
@@ -99,6 +102,10 @@ def worker(folder: str, tag: str, start: int) -> None:
             send(event="done", name=scenario.name, status="crash", detail=_escape_text(error))
             continue
         detail = "" if comparison.agree else comparison.side_by_side(width=38)
+        if not comparison.agree and comparison.actual.uncaught:
+            # The table cuts long cells; the student needs the whole message.
+            kind, message = comparison.actual.uncaught
+            detail += f"\nYour code raised {kind}: {message[:OUTPUT_LIMIT]}"
         send(event="done", name=scenario.name, status="pass" if comparison.agree else "fail", detail=detail)
 
 
@@ -123,6 +130,9 @@ def run_exercise(folder: Path, exercise: Exercise, time_limit: float = TIME_LIMI
     names = [s.name for s in exercise.scenarios]
     while len(outcomes) < len(names):
         outcomes.extend(_run_worker(folder, exercise, len(outcomes), names, time_limit))
+        if sum(o.status == "timeout" for o in outcomes) >= MAX_TIMEOUTS:
+            skipped = "not run: earlier scenarios of this exercise timed out"
+            outcomes.extend(Outcome(n, "skipped", skipped) for n in names[len(outcomes):])
     return outcomes
 
 

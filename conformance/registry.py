@@ -30,8 +30,9 @@ TOPICS: dict[str, str] = {
 # The exercise track, in walkthrough order: tag -> title.
 EXERCISES: dict[str, str] = {
     "parameter": "Parameter and Buffer",
-    "registration": "State and registration",
-    "attributes": "Attribute routing",
+    # Registration and attribute routing call each other (`m.w = p` ends in
+    # register_parameter), so students write them as one exercise.
+    "registration": "Registration and attribute routing",
     "traversal": "Traversal and dedup",
     "train_eval": "train/eval and grads",
     "conversion": "apply, _apply and to()",
@@ -47,7 +48,7 @@ EXERCISES: dict[str, str] = {
 _DEFAULT_EXERCISE = {
     "parameter": "parameter",
     "registration": "registration",
-    "attributes": "attributes",
+    "attributes": "registration",
     "traversal": "traversal",
     "submodules": "traversal",
     "train_eval": "train_eval",

@@ -347,7 +347,7 @@ class Module:
     # `_parameters` does not exist yet (before `__init__`), `self._parameters`
     # would call `__getattr__` again, which would look up `self._parameters`
     # again... forever. Reading `__dict__` directly cannot recurse.
-    # exercise: attributes
+    # exercise: registration
     def __getattr__(self, name: str) -> Any:
         """Find `name` among the parameters, buffers and submodules."""
         state = self.__dict__
@@ -367,7 +367,7 @@ class Module:
     # | anything, name is a module | must be None: else TypeError |
     # | a Buffer, or name is a buffer | `_buffers`                |
     # | anything else           | the instance `__dict__`         |
-    # exercise: attributes
+    # exercise: registration
     def __setattr__(self, name: str, value: Any) -> None:
         """Route an assignment to `_parameters`, `_modules`, `_buffers` or `__dict__`."""
         state = self.__dict__
@@ -458,7 +458,7 @@ class Module:
         else:
             self.register_buffer(name, value)
 
-    # exercise: attributes
+    # exercise: registration
     def __delattr__(self, name: str) -> None:
         """Delete a parameter, buffer, submodule or plain attribute."""
         if name in self._parameters:
