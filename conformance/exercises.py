@@ -183,7 +183,8 @@ Check your work against real PyTorch:
     minitorch-module check {folder}
     minitorch-module check {folder} --exercise 2
 
-or with pytest: `pytest --pyargs conformance --impl {folder} -m registration`.
+or with pytest, inside the minitorch-module project folder:
+`pytest conformance --impl {folder} -m registration`.
 
 Exercises, in order:
 
