@@ -99,7 +99,7 @@ def worker(folder: str, tag: str, start: int) -> None:
         try:
             comparison = compare(scenario, backend)
         except BaseException as error:  # noqa: BLE001 - SystemExit, KeyboardInterrupt...
-            send(event="done", name=scenario.name, status="crash", detail=_escape_text(error))
+            send(event="done", name=scenario.name, status="crash", detail=_crash_text(error))
             continue
         detail = "" if comparison.agree else comparison.side_by_side(width=38)
         if not comparison.agree and comparison.actual.uncaught:
@@ -115,7 +115,7 @@ def _import_error_text(error: BaseException) -> str:
     return f"{type(error).__name__}: {error}"
 
 
-def _escape_text(error: BaseException) -> str:
+def _crash_text(error: BaseException) -> str:
     if isinstance(error, SystemExit):
         return f"your code called sys.exit({error.code!r}); a method must return or raise instead"
     return f"{type(error).__name__}: {error}"

@@ -17,7 +17,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-import pytest
 import torch.nn.modules.container
 import torch.nn.modules.module
 import torch.nn.parameter
