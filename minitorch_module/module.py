@@ -857,11 +857,14 @@ class Module:
         # let torch's own parser do it (its errors then match torch's).
         device, dtype, non_blocking, memory_format = torch._C._nn._parse_to(*args, **kwargs)
 
+        # `to(torch.int64)` is refused up front: casting weights to integers
+        # would silently destroy them. Complex dtypes work, with a warning.
         if dtype is not None:
             if not (dtype.is_floating_point or dtype.is_complex):
                 raise TypeError(
                     f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={dtype}"
                 )
+            # torch still calls complex modules experimental.
             if dtype.is_complex:
                 warnings.warn(
                     "Complex modules are a new feature under active development whose design may change, "
@@ -871,6 +874,8 @@ class Module:
                     stacklevel=2,
                 )
 
+        # The `fn` handed to `_apply`: one tensor in, one converted tensor out.
+        # It closes over the parsed device, dtype and memory format.
         def convert(t: torch.Tensor) -> torch.Tensor:
             # Integer and bool tensors keep their dtype; they may still move.
             target_dtype = dtype if t.is_floating_point() or t.is_complex() else None
@@ -942,6 +947,9 @@ class Module:
     # 7. state_dict and load_state_dict
     # ------------------------------------------------------------------
 
+    # Extra state is anything that is not a tensor (a config dict, a step
+    # counter) that a module wants saved in its checkpoint. The base
+    # versions only raise: a subclass overrides both or neither.
     def get_extra_state(self) -> Any:
         """Return extra state to save in `state_dict`. Override it together with `set_extra_state`."""
         # `state_dict` calls this only when a subclass overrides it, so
@@ -954,14 +962,16 @@ class Module:
 
     def set_extra_state(self, state: Any) -> None:
         """Restore what `get_extra_state` returned. Override it together with `get_extra_state`."""
+        # Like `get_extra_state`: only reached by mistake.
         raise RuntimeError(
             "Reached a code path in Module.set_extra_state() that should never be called. "
             "Please file an issue at https://github.com/pytorch/pytorch/issues/new?template=bug-report.yml "
             "to report this bug."
         )
 
+    # Does the class override `get_extra_state` / `set_extra_state`? That is
+    # how `state_dict` and loading know whether a module has extra state.
     def _has_own(self, method_name: str) -> bool:
-        # Does the class override `get_extra_state` / `set_extra_state`?
         return getattr(type(self), method_name, None) is not getattr(Module, method_name)
 
     # exercise: state_dict
@@ -972,6 +982,7 @@ class Module:
         for name, param in self._parameters.items():
             if param is not None:
                 destination[prefix + name] = param if keep_vars else param.detach()
+        # Non-persistent buffers (a cache, say) stay out of checkpoints.
         for name, buf in self._buffers.items():
             if buf is not None and name not in self._non_persistent_buffers_set:
                 destination[prefix + name] = buf if keep_vars else buf.detach()
@@ -996,22 +1007,12 @@ class Module:
             >>> list(m.state_dict())
             ['w']
         """
-        # Old positional form `state_dict(destination, prefix, keep_vars)`.
+        # The old positional form `state_dict(destination, prefix, keep_vars)`
+        # still works, with a warning (see "Advanced" below).
         if args:
-            warnings.warn(
-                "Positional args are being deprecated, use kwargs instead. Refer to "
-                "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
-                " for details.",
-                FutureWarning,
-                stacklevel=2,
-            )
-            if destination is None:
-                destination = args[0]
-            if len(args) > 1 and prefix == "":
-                prefix = args[1]
-            if len(args) > 2 and keep_vars is False:
-                keep_vars = args[2]
+            destination, prefix, keep_vars = self._state_dict_positional_args(args, destination, prefix, keep_vars)
 
+        # Only the root call makes the dict; children get it passed down.
         if destination is None:
             destination = OrderedDict()
             destination._metadata = OrderedDict()
@@ -1021,6 +1022,7 @@ class Module:
         if hasattr(destination, "_metadata"):
             destination._metadata[prefix[:-1]] = local_metadata
 
+        # Pre-hooks run before anything is saved; they return nothing.
         for hook in self._state_dict_pre_hooks.values():
             hook(self, prefix, keep_vars)
         self._save_to_state_dict(destination, prefix, keep_vars)
@@ -1028,6 +1030,7 @@ class Module:
         for name, module in self._modules.items():
             if module is not None:
                 module.state_dict(destination=destination, prefix=prefix + name + ".", keep_vars=keep_vars)
+        # Post-hooks run after the whole subtree is in the dict.
         for hook in self._state_dict_hooks.values():
             result = hook(self, destination, prefix, local_metadata)
             # Hooks from the old private API may return a new dict; hooks
@@ -1056,6 +1059,7 @@ class Module:
         `unexpected_keys` and `error_msgs`, so `load_state_dict` can report
         all of them at once. Subclasses override this to convert old formats.
         """
+        # Pre-hooks may rename or fix keys before we look at them.
         for hook in self._load_state_dict_pre_hooks.values():
             hook(state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
 
@@ -1064,8 +1068,11 @@ class Module:
         local_state = {
             k: v for k, v in itertools.chain(self._parameters.items(), persistent_buffers.items()) if v is not None
         }
+        # `load_state_dict(assign=True)` reaches us through the metadata, so
+        # the signature of this method (which subclasses override) stays put.
         assign = local_metadata.get("assign_to_params_buffers", False)
 
+        # A missing key is only noted; each present one is loaded in turn.
         for name, param in local_state.items():
             key = prefix + name
             if key not in state_dict:
@@ -1099,10 +1106,12 @@ class Module:
                 elif first not in local_state:
                     unexpected_keys.append(key)
 
+    # Load one checkpoint tensor into one parameter or buffer. Every
+    # problem becomes a line in `error_msgs`, so one bad key does not hide
+    # the others.
     def _load_one(
         self, key: str, name: str, param: torch.Tensor, input_param: Any, assign: bool, error_msgs: list[str]
     ) -> None:
-        # Load one checkpoint tensor into one parameter or buffer.
         if not torch.overrides.is_tensor_like(input_param):
             error_msgs.append(
                 f'While copying the parameter named "{key}", '
@@ -1113,6 +1122,7 @@ class Module:
         # Very old checkpoints stored scalars as 1-element vectors.
         if len(param.shape) == 0 and len(input_param.shape) == 1 and input_param.shape[0] == 1:
             input_param = input_param[0]
+        # Shapes must match exactly: no broadcasting when loading weights.
         if input_param.shape != param.shape:
             error_msgs.append(
                 f"size mismatch for {key}: copying a param with shape {input_param.shape} from checkpoint, "
@@ -1128,6 +1138,8 @@ class Module:
                 "corresponding key in the module instead of copying them in place?)",
                 stacklevel=3,
             )
+        # Three ways to load, tried under `no_grad` so loading is not part
+        # of any graph. A failure is reported, not raised.
         use_swap = torch.__future__.get_swap_module_params_on_conversion()
         try:
             with torch.no_grad():
@@ -1152,26 +1164,14 @@ class Module:
                 f"an exception occurred : {error.args}."
             )
 
+    # Wrap `tensor` as a Parameter with the same requires_grad as `param`,
+    # so `assign=True` cannot turn a trainable weight into a plain tensor.
     @staticmethod
     def _as_parameter_like(param: Parameter, tensor: torch.Tensor) -> Parameter:
-        # Wrap `tensor` as a Parameter with the same requires_grad as `param`.
         if not isinstance(tensor, Parameter):
             return Parameter(tensor, requires_grad=param.requires_grad)
         tensor.requires_grad_(param.requires_grad)
         return tensor
-
-    def _swap_in(self, param: torch.Tensor, input_param: torch.Tensor, assign: bool) -> None:
-        # The `swap_module_params_on_conversion` path: the tensor decides how
-        # to load (`module_load`), then the contents are swapped in place.
-        new_param = param.module_load(input_param, assign=assign)
-        if id(new_param) == id(input_param) or id(new_param) == id(param):
-            raise RuntimeError(
-                "module_load returned one of self or other, please .detach() "
-                "the result if returning one of the inputs in module_load"
-            )
-        if isinstance(param, Parameter):
-            new_param = self._as_parameter_like(param, new_param)
-        torch.utils.swap_tensors(param, new_param)
 
     # exercise: load_state_dict
     def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True, assign: bool = False) -> Any:
@@ -1191,9 +1191,11 @@ class Module:
             >>> m.load_state_dict({"w": torch.ones(1)})
             <All keys matched successfully>
         """
+        # Any mapping will do (a plain dict, an OrderedDict from `torch.load`).
         if not isinstance(state_dict, Mapping):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
 
+        # Every module appends to these three shared lists.
         missing_keys: list[str] = []
         unexpected_keys: list[str] = []
         error_msgs: list[str] = []
@@ -1204,6 +1206,8 @@ class Module:
         if metadata is not None:
             state_dict._metadata = metadata
 
+        # The recursive walk: each module loads its own keys, then hands its
+        # children only the keys under their prefix.
         def load(module: Module, local_state_dict: dict, prefix: str = "") -> None:
             local_metadata = {} if metadata is None else metadata.get(prefix[:-1], {})
             if assign:
@@ -1213,6 +1217,7 @@ class Module:
             module._load_from_state_dict(
                 local_state_dict, prefix, local_metadata, True, missing_keys, unexpected_keys, error_msgs
             )
+            # Filtering by prefix keeps each child's dict small on big models.
             for name, child in module._modules.items():
                 if child is not None:
                     child_prefix = prefix + name + "."
@@ -1231,6 +1236,8 @@ class Module:
 
         load(self, state_dict)
 
+        # Only now does `strict` matter: the key lists become error lines,
+        # missing keys first, all in one RuntimeError.
         if strict:
             if unexpected_keys:
                 quoted = ", ".join(f'"{k}"' for k in unexpected_keys)
@@ -1238,6 +1245,7 @@ class Module:
             if missing_keys:
                 quoted = ", ".join(f'"{k}"' for k in missing_keys)
                 error_msgs.insert(0, f"Missing key(s) in state_dict: {quoted}. ")
+        # Size mismatches raise even with `strict=False`.
         if error_msgs:
             details = "\n\t".join(error_msgs)
             raise RuntimeError(f"Error(s) in loading state_dict for {self.__class__.__name__}:\n\t{details}")
@@ -1245,6 +1253,8 @@ class Module:
 
     # -- state_dict hooks ------------------------------------------------
 
+    # Four hook points: before and after saving, before and after loading.
+    # Each `register_*` stores the hook and returns a removable handle.
     def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
         """Call `hook(module, prefix, keep_vars)` before this module saves its state."""
         return _add_hook(self._state_dict_pre_hooks, hook)
@@ -1259,15 +1269,6 @@ class Module:
         hook._from_public_api = True
         return _add_hook(self._state_dict_hooks, hook)
 
-    def _register_state_dict_hook(self, hook: Callable) -> RemovableHandle:
-        # The older private form: the root module's hook may return a new dict.
-        if getattr(hook, "_from_public_api", False):
-            raise RuntimeError(
-                "Cannot register the same function as the state dict post hook that was "
-                "previously registered via register_state_dict_post_hook"
-            )
-        return _add_hook(self._state_dict_hooks, hook)
-
     def register_load_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
         """Call a hook on this module before it loads its part of a state dict.
 
@@ -1277,14 +1278,62 @@ class Module:
         """
         return self._register_load_state_dict_pre_hook(hook, with_module=True)
 
+    # The private form calls the hook without the module, unless asked.
+    # `WrappedHook` holds the module weakly, so the hook does not keep it alive.
     def _register_load_state_dict_pre_hook(self, hook: Callable, with_module: bool = False) -> RemovableHandle:
-        # The private form calls the hook without the module, unless asked.
         wrapped = _hooks.WrappedHook(hook, self if with_module else None)
         return _add_hook(self._load_state_dict_pre_hooks, wrapped)
 
     def register_load_state_dict_post_hook(self, hook: Callable) -> RemovableHandle:
         """Call `hook(module, incompatible_keys)` after loading; it may edit the key lists in place."""
         return _add_hook(self._load_state_dict_post_hooks, hook)
+
+    # -- Advanced: old calling forms and tensor swapping --
+
+    # `state_dict(destination, prefix, keep_vars)` is the old positional
+    # form. It still works but warns; keyword arguments win when both are
+    # given.
+    @staticmethod
+    def _state_dict_positional_args(args: tuple, destination: Any, prefix: str, keep_vars: bool) -> tuple:
+        warnings.warn(
+            "Positional args are being deprecated, use kwargs instead. Refer to "
+            "https://pytorch.org/docs/main/generated/torch.nn.Module.html#torch.nn.Module.state_dict"
+            " for details.",
+            FutureWarning,
+            stacklevel=3,
+        )
+        # The positional values fill only what was not given by keyword.
+        if destination is None:
+            destination = args[0]
+        if len(args) > 1 and prefix == "":
+            prefix = args[1]
+        if len(args) > 2 and keep_vars is False:
+            keep_vars = args[2]
+        return destination, prefix, keep_vars
+
+    # The older private form of the post-hook, still used by some libraries:
+    # its hook may return a new dict. One function cannot be both kinds.
+    def _register_state_dict_hook(self, hook: Callable) -> RemovableHandle:
+        if getattr(hook, "_from_public_api", False):
+            raise RuntimeError(
+                "Cannot register the same function as the state dict post hook that was "
+                "previously registered via register_state_dict_post_hook"
+            )
+        return _add_hook(self._state_dict_hooks, hook)
+
+    # The loading side of the same future flag: the tensor decides how to
+    # load (`module_load`, which a tensor subclass may override), then the
+    # contents are swapped in place, as `_apply` does above.
+    def _swap_in(self, param: torch.Tensor, input_param: torch.Tensor, assign: bool) -> None:
+        new_param = param.module_load(input_param, assign=assign)
+        if id(new_param) == id(input_param) or id(new_param) == id(param):
+            raise RuntimeError(
+                "module_load returned one of self or other, please .detach() "
+                "the result if returning one of the inputs in module_load"
+            )
+        if isinstance(param, Parameter):
+            new_param = self._as_parameter_like(param, new_param)
+        torch.utils.swap_tensors(param, new_param)
 
     # ------------------------------------------------------------------
     # 8. Calling a module: forward and backward hooks
