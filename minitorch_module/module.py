@@ -1339,6 +1339,8 @@ class Module:
     # 8. Calling a module: forward and backward hooks
     # ------------------------------------------------------------------
 
+    # First the `register_*_hook` methods, which only store functions in
+    # the dicts made by `__init__`; then `_call_impl`, which runs them.
     # exercise: forward_hooks
     def register_forward_pre_hook(
         self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False
@@ -1354,9 +1356,13 @@ class Module:
             >>> handle = m.register_forward_pre_hook(lambda module, args: (args[0] * 2,))
             >>> handle.remove()
         """
+        # The `with_kwargs` flag lives in a side dict under the same id.
+        # Passing that dict as `extra_dict` lets `handle.remove()` clear it.
         handle = _add_hook(self._forward_pre_hooks, hook, extra_dict=self._forward_pre_hooks_with_kwargs)
         if with_kwargs:
             self._forward_pre_hooks_with_kwargs[handle.id] = True
+        # `prepend` moves the new hook to the front of the ordered dict, so
+        # it runs before hooks registered earlier.
         if prepend:
             self._forward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
@@ -1370,11 +1376,13 @@ class Module:
         A hook that returns a value replaces the output. With
         `always_call=True` the hook also runs when `forward` raises.
         """
+        # Two flags this time, so two side dicts to clean up on removal.
         handle = _add_hook(
             self._forward_hooks,
             hook,
             extra_dict=[self._forward_hooks_with_kwargs, self._forward_hooks_always_called],
         )
+        # Store the flags, then (if asked) move the hook to the front.
         if with_kwargs:
             self._forward_hooks_with_kwargs[handle.id] = True
         if always_call:
@@ -1391,6 +1399,8 @@ class Module:
 
         The hook may return new output gradients (a tuple of the same length).
         """
+        # Pre-hooks have their own dict, so they mix freely with either kind
+        # of backward hook.
         handle = _add_hook(self._backward_pre_hooks, hook)
         if prepend:
             self._backward_pre_hooks.move_to_end(handle.id, last=False)
@@ -1400,21 +1410,13 @@ class Module:
     # so a module may only have one kind. `_is_full_backward_hook` remembers
     # which kind came first (None means: no backward hook yet).
     def _claim_backward_hook_kind(self, full: bool) -> None:
+        # `not full` is the other kind: refuse to mix them.
         if self._is_full_backward_hook is (not full):
             raise RuntimeError(
                 "Cannot use both regular backward hooks and full backward hooks on a "
                 "single Module. Please use only one of them."
             )
         self._is_full_backward_hook = full
-
-    def register_backward_hook(self, hook: Callable) -> RemovableHandle:
-        """Deprecated: call `hook(module, grad_input, grad_output)` on the last autograd node of `forward`.
-
-        Use `register_full_backward_hook`: this old kind sees the gradients
-        of one autograd node only, not of the module's real inputs.
-        """
-        self._claim_backward_hook_kind(full=False)
-        return _add_hook(self._backward_hooks, hook)
 
     # exercise: backward_hooks
     def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
@@ -1428,6 +1430,7 @@ class Module:
             >>> handle = m.register_full_backward_hook(lambda module, gin, gout: None)
             >>> handle.remove()
         """
+        # Claim the "full" kind first, so a mix fails before anything is stored.
         self._claim_backward_hook_kind(full=True)
         handle = _add_hook(self._backward_hooks, hook)
         if prepend:
@@ -1440,6 +1443,7 @@ class Module:
         # their flag says which list they join.
         full: list[Callable] = []
         old: list[Callable] = []
+        # A flag of None means no backward hook there yet: it joins neither.
         for kind, hooks in (
             (_hooks._global_is_full_backward_hook, _hooks._global_backward_hooks),
             (self._is_full_backward_hook, self._backward_hooks),
@@ -1450,12 +1454,32 @@ class Module:
                 old += hooks.values()
         return full, old
 
+    # Pre-hooks have no kinds: just the global ones, then the module's.
     def _get_backward_pre_hooks(self) -> list[Callable]:
         """Return the backward pre-hooks for this call: global ones first."""
         return [*_hooks._global_backward_pre_hooks.values(), *self._backward_pre_hooks.values()]
 
     # `model(x)` runs `Module.__call__`, which is `_call_impl`. Calling
     # `model.forward(x)` directly skips every hook below.
+    #
+    # torch writes the whole call as one long `_call_impl` with a nested
+    # function `inner()` inside. We cut it into named steps; to read the two
+    # side by side:
+    #
+    # | torch                                 | here                          |
+    # |---------------------------------------|-------------------------------|
+    # | the "no hooks" test at the top        | `_call_impl`                  |
+    # | `try: inner() except: ...; raise`     | `_call_with_hooks`            |
+    # | locals `result`, `called_always_called_hooks` | `_Call` (hooks.py)    |
+    # | the body of `inner()`                 | `_run_call`                   |
+    # | its forward pre-hook loop             | `_run_forward_pre_hooks`      |
+    # | its forward hook loop                 | `_run_forward_hooks`          |
+    # | its non-full backward hook part       | `_attach_old_backward_hooks`  |
+    # | the `except` branch                   | `_run_always_called_hooks`    |
+    #
+    # torch's `__call__` is a thin `_wrapped_call_impl` that first checks for
+    # a `torch.compile`d version; we have no compiler, so `__call__` is
+    # `_call_impl` itself.
     def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
         # Fast path: most modules have no hooks at all, so check once and
         # call `forward` directly. This keeps a plain call cheap.
@@ -1464,6 +1488,7 @@ class Module:
             or self._backward_pre_hooks
             or self._forward_hooks
             or self._forward_pre_hooks
+            # The global dicts count too: a profiler may watch every module.
             or _hooks._global_backward_pre_hooks
             or _hooks._global_backward_hooks
             or _hooks._global_forward_hooks
@@ -1484,6 +1509,8 @@ class Module:
             self._run_always_called_hooks(call)
             raise
 
+    # The body of the slow path, in torch's order: collect backward hooks,
+    # forward pre-hooks, wire inputs, forward, forward hooks, wire outputs.
     def _run_call(self, call: _Call) -> Any:
         # Collect the backward hooks first: a forward pre-hook that adds one
         # only takes effect from the next call, as in torch.
@@ -1497,6 +1524,7 @@ class Module:
         if self._backward_hooks or _hooks._global_backward_hooks:
             full_backward_hooks, old_backward_hooks = self._get_backward_hooks()
 
+        # Pre-hooks may replace `call.args` before anything else sees them.
         self._run_forward_pre_hooks(call)
 
         # Full backward hooks need an autograd node before and after
@@ -1525,9 +1553,10 @@ class Module:
             self._attach_old_backward_hooks(call, old_backward_hooks)
         return call.result
 
+    # Global hooks run first, then this module's own, in dict order. Each
+    # hook sees the arguments as the previous hook left them.
     # exercise: forward_hooks
     def _run_forward_pre_hooks(self, call: _Call) -> None:
-        # Global hooks run first, then this module's own, in dict order.
         for hook_id, hook in (*_hooks._global_forward_pre_hooks.items(), *self._forward_pre_hooks.items()):
             if hook_id in self._forward_pre_hooks_with_kwargs:
                 # A `with_kwargs` hook returns None or a pair (args, kwargs).
@@ -1539,17 +1568,20 @@ class Module:
                         f"forward pre-hook must return None or a tuple of (new_args, new_kwargs), but got {new}."
                     )
                 call.args, call.kwargs = new
+            # A plain hook sees only the positional args.
             else:
                 new = hook(self, call.args)
                 if new is not None:
                     # A single returned value becomes a one-element tuple.
                     call.args = new if isinstance(new, tuple) else (new,)
 
+    # Each hook sees the output of the previous one; returning None keeps
+    # the output as it is.
     # exercise: forward_hooks
     def _run_forward_hooks(self, call: _Call) -> None:
-        # Each hook sees the output of the previous one; returning None
-        # keeps the output as it is.
         for hook_id, hook in (*_hooks._global_forward_hooks.items(), *self._forward_hooks.items()):
+            # Note that an `always_call` hook ran, so the error path does
+            # not run it a second time.
             if hook_id in self._forward_hooks_always_called or hook_id in _hooks._global_forward_hooks_always_called:
                 call.ran_always_called.add(hook_id)
             # The `with_kwargs` flag may be in the module's dict or the global one.
@@ -1560,11 +1592,11 @@ class Module:
             if new is not None:
                 call.result = new
 
+    # Something raised. Run the `always_call` hooks that did not run yet;
+    # an error inside one of them becomes a warning, so the original error
+    # is the one the caller sees. Note: torch calls the global ones without
+    # kwargs, even when they were registered `with_kwargs`.
     def _run_always_called_hooks(self, call: _Call) -> None:
-        # Something raised. Run the `always_call` hooks that did not run yet;
-        # an error inside one of them becomes a warning, so the original
-        # error is the one the caller sees. Note: torch calls the global
-        # ones without kwargs, even when they were registered `with_kwargs`.
         for hook_id, hook in _hooks._global_forward_hooks.items():
             if hook_id in _hooks._global_forward_hooks_always_called and hook_id not in call.ran_always_called:
                 run = functools.partial(hook, self, call.args, call.result)
@@ -1578,9 +1610,10 @@ class Module:
                     run = functools.partial(hook, self, call.args, call.result)
                 self._run_one_always_called_hook(call, "module", run)
 
+    # Run one such hook. It may replace the output, which the next hook
+    # then sees; if it raises, we only warn.
     @staticmethod
     def _run_one_always_called_hook(call: _Call, kind: str, run: Callable[[], Any]) -> None:
-        # The hook may replace the output, which the next hook then sees.
         try:
             new = run()
         except Exception as error:
@@ -1590,8 +1623,26 @@ class Module:
                 stacklevel=5,
             )
             return
+        # Like any forward hook, a returned value replaces the output.
         if new is not None:
             call.result = new
+
+    # `model(x)` calls `type(model).__call__`. Making it the same function
+    # as `_call_impl` (not a method that calls it) saves one call per module.
+    __call__: Callable[..., Any] = _call_impl
+
+    # -- Advanced: the old backward-hook API --
+
+    # `register_backward_hook` is deprecated but still works. It shares the
+    # `_backward_hooks` dict with the full kind, so it claims its kind first.
+    def register_backward_hook(self, hook: Callable) -> RemovableHandle:
+        """Deprecated: call `hook(module, grad_input, grad_output)` on the last autograd node of `forward`.
+
+        Use `register_full_backward_hook`: this old kind sees the gradients
+        of one autograd node only, not of the module's real inputs.
+        """
+        self._claim_backward_hook_kind(full=False)
+        return _add_hook(self._backward_hooks, hook)
 
     # The old backward hooks hang on the autograd node that made the output
     # (its first tensor). So they see that node's gradients, which are not
@@ -1638,12 +1689,12 @@ class Module:
             if input_nodes != {next_node for next_node, _ in grad_fn.next_functions}:
                 _warn_old_backward_hook("several_forward_nodes")
 
-    __call__: Callable[..., Any] = _call_impl
-
     # ------------------------------------------------------------------
     # 9. repr, dir and pickling
     # ------------------------------------------------------------------
 
+    # The class name, as printed at the start of the repr and in error
+    # messages. A subclass may override it to print something else.
     def _get_name(self) -> str:
         return self.__class__.__name__
 
@@ -1687,12 +1738,15 @@ class Module:
     # above. When loading, missing dicts are created, so modules pickled by
     # older versions still load.
     def __getstate__(self) -> dict:
+        # `torch.compile` may leave a compiled call here; it cannot be pickled.
         state = self.__dict__.copy()
         state.pop("_compiled_call_impl", None)
         return state
 
+    # Loading fills in any hook dict or flag that an older pickle lacks.
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        # Each missing name gets a fresh empty value from its factory.
         defaults = {
             "_forward_pre_hooks": OrderedDict,
             "_forward_pre_hooks_with_kwargs": OrderedDict,
@@ -1702,6 +1756,7 @@ class Module:
             "_state_dict_pre_hooks": OrderedDict,
             "_load_state_dict_pre_hooks": OrderedDict,
             "_load_state_dict_post_hooks": OrderedDict,
+            # Not hooks: the buffer set and the backward-hook kind flag.
             "_non_persistent_buffers_set": set,
             "_is_full_backward_hook": lambda: None,
             "_backward_pre_hooks": OrderedDict,
@@ -1715,6 +1770,9 @@ class Module:
 # 10. Helpers outside the class
 # ------------------------------------------------------------------
 
+# These live outside `Module` so they do not become attributes of every
+# module (torch keeps them at module level too).
+#
 # A subclass that forgets to define `forward` gets this one. It is a plain
 # function stored as a class attribute, not a method, so that a subclass may
 # define `forward` with any signature it likes.
@@ -1723,19 +1781,24 @@ def _forward_unimplemented(self: "Module", *input: Any) -> None:
     raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
 
+# Set after the class exists: in the class body it would have to be
+# written before `class Module`, far from where it is explained.
 Module.forward = _forward_unimplemented
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
     """What `load_state_dict` returns: the keys it could not match."""
 
+    # No per-instance `__dict__`, as for any namedtuple.
     __slots__ = ()
 
+    # A clean load prints a friendly line instead of two empty lists.
     def __repr__(self) -> str:
         if not self.missing_keys and not self.unexpected_keys:
             return "<All keys matched successfully>"
         return super().__repr__()
 
+    # `print(result)` shows the same text as the repr.
     __str__ = __repr__
 
 
