@@ -6,21 +6,27 @@ the dicts. Everything else (state_dict, .to(), train/eval, repr) comes free
 from Module, because the items live in `_modules` or `_parameters`.
 """
 
+# Annotations stay as text, so a method can name its own class.
 from __future__ import annotations
 
+# Standard library helpers: the dict and list behaviour comes from here.
 import operator
 from collections import OrderedDict
 from collections import abc as container_abcs
 from itertools import chain
 from typing import Any, Iterable, Iterator, Mapping, TypeVar
 
+# torch only for tensors; Module and Parameter are our own.
 import torch
 
+# The base class, and the helper that indents a child's repr.
 from .module import Module, _addindent
 from .parameter import Parameter
 
+# The five public names of this file.
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]
 
+# "Some item type": `_get_item_by_idx` returns what its iterator yields.
 _V = TypeVar("_V")
 
 
@@ -119,6 +125,8 @@ class Sequential(Module):
         (2, 'Linear')
     """
 
+    # Children are registered with `add_module`, so every check of section
+    # 2 of module.py applies to them too.
     def __init__(self, *args: Any) -> None:
         super().__init__()
         # One OrderedDict argument keeps its names; otherwise each module
@@ -149,6 +157,7 @@ class Sequential(Module):
 
     def __setitem__(self, idx: int, module: Module) -> None:
         """Replace the module at position `idx` (keeps its name)."""
+        # `setattr` goes through `Module.__setattr__`, which checks the type.
         key = self._get_item_by_idx(self._modules.keys(), idx)
         setattr(self, key, module)
 
@@ -157,6 +166,8 @@ class Sequential(Module):
 
         Note: renumbering also renames children that came from an OrderedDict.
         """
+        # Collect the names first: deleting while walking `_modules` would
+        # change the dict under our feet.
         if isinstance(idx, slice):
             keys = list(self._modules.keys())[idx]
         else:
@@ -165,12 +176,15 @@ class Sequential(Module):
             delattr(self, key)
         _renumber(self)
 
+    # The length is the number of children.
     def __len__(self) -> int:
         return len(self._modules)
 
+    # Iterating gives the modules in order, like a list.
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
+    # Hide the "0", "1", ... names from `dir()` (see the helper above).
     def __dir__(self) -> list[str]:
         return _dir_without_digits(self)
 
@@ -183,6 +197,7 @@ class Sequential(Module):
                 f"add operator supports only objects of Sequential class, but {str(type(other))} is given."
             )
 
+    # The same idea for `*`: the factor must be a positive int.
     def _check_factor(self, other: Any) -> None:
         """Raise torch's error if `other` is not a positive int."""
         if not isinstance(other, int):
@@ -206,6 +221,7 @@ class Sequential(Module):
         self._check_factor(other)
         return Sequential(*(list(self) * other))
 
+    # `3 * net` is the same as `net * 3`.
     def __rmul__(self, other: Any) -> Sequential:
         return self.__mul__(other)
 
@@ -221,12 +237,14 @@ class Sequential(Module):
 
     def pop(self, key: int | slice) -> Any:
         """Remove the module at `key` and return it (a Sequential for a slice)."""
+        # Built from indexing and `del`, so it renumbers like `del net[i]`.
         value = self[key]
         del self[key]
         return value
 
     def append(self, module: Module) -> Sequential:
         """Add `module` at the end and return self (so calls can be chained)."""
+        # The next free name is the current length: "0", "1", ... have no gaps.
         self.add_module(str(len(self)), module)
         return self
 
@@ -236,6 +254,7 @@ class Sequential(Module):
         Torch moves the later modules one name up ("1" -> "2") and writes
         `_modules` directly, so no registration hooks run here.
         """
+        # Check the value and the index first; torch uses an assert here.
         if not isinstance(module, Module):
             raise AssertionError(f"module should be of type: {Module}")
         n = len(self._modules)
@@ -251,6 +270,7 @@ class Sequential(Module):
 
     def extend(self, sequential: Iterable[Module]) -> Sequential:
         """Append every module of `sequential` (any iterable) and return self."""
+        # `append` one by one, so each gets the next free name.
         for layer in sequential:
             self.append(layer)
         return self
@@ -258,6 +278,8 @@ class Sequential(Module):
     # exercise: containers
     def forward(self, input: Any) -> Any:
         """Feed `input` through every module in order."""
+        # Each call is `module(input)`, not `module.forward(input)`, so the
+        # hooks of every layer run.
         for module in self:
             input = module(input)
         return input
@@ -281,17 +303,21 @@ class ModuleList(Module):
         6
     """
 
+    # `+=` is `extend`, which checks that `modules` is iterable.
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
         if modules is not None:
             self += modules
 
+    # ModuleList names are always "0", "1", ..., so an index maps straight
+    # to a name (Sequential, built from an OrderedDict, cannot do this).
     def _get_abs_string_index(self, idx: Any) -> str:
         """Return the child name ("0", "1", ...) for a possibly negative index."""
         return str(_absolute_index(idx, len(self)))
 
     def __getitem__(self, idx: int | slice) -> Any:
         """Return one module, or a new container of the same class for a slice."""
+        # A slice makes a new list of the same modules (renumbered from "0").
         if isinstance(idx, slice):
             return self.__class__(list(self._modules.values())[idx])
         return self._modules[self._get_abs_string_index(idx)]
@@ -302,6 +328,7 @@ class ModuleList(Module):
 
     def __delitem__(self, idx: int | slice) -> None:
         """Delete one module or a slice, then renumber the rest."""
+        # `range(len)[idx]` turns a slice into the positions it covers.
         if isinstance(idx, slice):
             names = [str(k) for k in range(len(self._modules))[idx]]
         else:
@@ -310,22 +337,27 @@ class ModuleList(Module):
             delattr(self, name)
         _renumber(self)
 
+    # The length is the number of children.
     def __len__(self) -> int:
         return len(self._modules)
 
+    # Iterating gives the modules in order, like a list.
     def __iter__(self) -> Iterator[Module]:
         return iter(self._modules.values())
 
+    # `blocks += more` extends in place, like a list.
     def __iadd__(self, modules: Iterable[Module]) -> ModuleList:
         return self.extend(modules)
 
     def __add__(self, other: Iterable[Module]) -> ModuleList:
         """Return a new ModuleList with the modules of `self`, then of `other`."""
+        # Always a plain ModuleList; the modules are shared, not copied.
         combined = ModuleList()
         for i, module in enumerate(chain(self, other)):
             combined.add_module(str(i), module)
         return combined
 
+    # Hide the "0", "1", ... names from `dir()`.
     def __dir__(self) -> list[str]:
         return _dir_without_digits(self)
 
@@ -335,6 +367,7 @@ class ModuleList(Module):
         Example: twelve equal transformer blocks print as one block with
         "(0-11): 12 x Block(...)", not twelve times.
         """
+        # An empty list prints as `ModuleList()`.
         reprs = [repr(item) for item in self]
         if not reprs:
             return self._get_name() + "()"
@@ -362,17 +395,20 @@ class ModuleList(Module):
         Unlike Sequential.insert, torch checks nothing here: a negative
         index is not converted and the value is not checked to be a Module.
         """
+        # Shift the later modules one name up, from the end, then fill the gap.
         for i in range(len(self._modules), index, -1):
             self._modules[str(i)] = self._modules[str(i - 1)]
         self._modules[str(index)] = module
 
     def append(self, module: Module) -> ModuleList:
         """Add `module` at the end and return self."""
+        # The next free name is the current length.
         self.add_module(str(len(self)), module)
         return self
 
     def pop(self, key: int | slice) -> Any:
         """Remove the module at `key` and return it."""
+        # Indexing then `del`, so the rest is renumbered.
         value = self[key]
         del self[key]
         return value
@@ -381,6 +417,7 @@ class ModuleList(Module):
         """Append every module of the iterable `modules` and return self."""
         if not isinstance(modules, container_abcs.Iterable):
             raise TypeError("ModuleList.extend should be called with an iterable, but got " + type(modules).__name__)
+        # New names continue after the existing ones.
         offset = len(self)
         for i, module in enumerate(modules):
             self.add_module(str(offset + i), module)
@@ -405,35 +442,45 @@ class ModuleDict(Module):
         ['act', 'proj']
     """
 
+    # The constructor is `update`, so both accept the same inputs.
     def __init__(self, modules: Mapping[str, Module] | None = None) -> None:
         super().__init__()
         if modules is not None:
             self.update(modules)
 
+    # The dict IS `_modules`: every dict operation below is one line on it.
     def __getitem__(self, key: str) -> Module:
         return self._modules[key]
 
+    # Storing goes through `add_module`, so a bad key gets its errors.
     def __setitem__(self, key: str, module: Module) -> None:
         self.add_module(key, module)
 
+    # Delete from `_modules` directly; a missing key raises KeyError, as
+    # a dict does.
     def __delitem__(self, key: str) -> None:
         del self._modules[key]
 
+    # The number of children.
     def __len__(self) -> int:
         return len(self._modules)
 
+    # Iterating gives the keys, as for a dict (not the modules).
     def __iter__(self) -> Iterator[str]:
         return iter(self._modules)
 
+    # `"proj" in heads` looks at the keys.
     def __contains__(self, key: object) -> bool:
         return key in self._modules
 
     def clear(self) -> None:
         """Remove every module."""
+        # Straight on `_modules`: no renumbering is needed for a dict.
         self._modules.clear()
 
     def pop(self, key: str) -> Module:
         """Remove the module at `key` and return it."""
+        # Read, then delete; a missing key raises KeyError from the read.
         value = self[key]
         del self[key]
         return value
@@ -443,10 +490,12 @@ class ModuleDict(Module):
         """Return the keys, in insertion order."""
         return self._modules.keys()
 
+    # A live view too: it shows later changes.
     def items(self) -> container_abcs.ItemsView[str, Module]:
         """Return the (key, module) pairs."""
         return self._modules.items()
 
+    # The modules, in the order of the keys.
     def values(self) -> container_abcs.ValuesView[Module]:
         """Return the modules."""
         return self._modules.values()
@@ -457,6 +506,7 @@ class ModuleDict(Module):
 
         Unlike ParameterDict, a plain dict keeps its own order (not sorted).
         """
+        # A string is iterable, so it passes this test and fails later as a pair.
         if not isinstance(modules, container_abcs.Iterable):
             raise TypeError(
                 "ModuleDict.update should be called with an iterable of key/value pairs, but got "
@@ -491,6 +541,8 @@ class ParameterList(Module):
         ['0', '1']
     """
 
+    # The items are stored as attributes named "0", "1", ..., so
+    # `Module.__setattr__` files each one by its type.
     def __init__(self, values: Iterable[Any] | None = None) -> None:
         super().__init__()
         # Items may live in `_parameters`, `_modules` or `__dict__`, so the
@@ -499,12 +551,14 @@ class ParameterList(Module):
         if values is not None:
             self += values
 
+    # Index to name, as in ModuleList, but against our own `_size`.
     def _get_abs_string_index(self, idx: Any) -> str:
         """Return the item name ("0", "1", ...) for a possibly negative index."""
         return str(_absolute_index(idx, len(self)))
 
     def __getitem__(self, idx: int | slice) -> Any:
         """Return one item, or a new container of the same class for a slice."""
+        # A slice is rebuilt item by item; the parameters are shared.
         if isinstance(idx, slice):
             out = self.__class__()
             for i in range(*idx.indices(len(self))):
@@ -515,18 +569,23 @@ class ParameterList(Module):
 
     def __setitem__(self, idx: int, param: Any) -> None:
         """Store `param` at position `idx` (a plain tensor becomes a Parameter)."""
+        # The index must already exist: `append` grows `_size` first.
         name = self._get_abs_string_index(idx)
         setattr(self, name, _as_parameter(param))
 
+    # The counted length (see `__init__`).
     def __len__(self) -> int:
         return self._size
 
+    # Iterate by index, so each item is found wherever it was stored.
     def __iter__(self) -> Iterator[Any]:
         return iter(self[i] for i in range(len(self)))
 
+    # `params += more` extends in place.
     def __iadd__(self, parameters: Iterable[Any]) -> ParameterList:
         return self.extend(parameters)
 
+    # Hide the "0", "1", ... names from `dir()`.
     def __dir__(self) -> list[str]:
         return _dir_without_digits(self)
 
@@ -546,13 +605,17 @@ class ParameterList(Module):
         """
         if not isinstance(values, container_abcs.Iterable) or isinstance(values, torch.Tensor):
             raise TypeError("ParameterList.extend should be called with an iterable, but got " + type(values).__name__)
+        # `append` wraps plain tensors and grows the size.
         for value in values:
             self.append(value)
         return self
 
+    # One line per item, keyed by position, showing the dtype.
     def extra_repr(self) -> str:
         return _describe_items(enumerate(self), lambda p: p.dtype)
 
+    # A ParameterList holds weights; it has no computation. Overriding
+    # `__call__` (not `forward`) makes the error message plain.
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("ParameterList should not be called.")
 
@@ -576,6 +639,7 @@ class ParameterDict(Module):
         ['a', 'b']
     """
 
+    # Like ParameterList, values are attributes named by their keys.
     def __init__(self, parameters: Any = None) -> None:
         super().__init__()
         # The keys, in order. A dict with None values works as an ordered set.
@@ -583,6 +647,7 @@ class ParameterDict(Module):
         if parameters is not None:
             self.update(parameters)
 
+    # Keys become attribute names, so only strings are allowed.
     def _key_to_attr(self, key: Any) -> str:
         """Check that `key` is a string and return the attribute name for it."""
         if not isinstance(key, str):
@@ -593,29 +658,35 @@ class ParameterDict(Module):
             )
         return key
 
+    # `getattr` finds the value in `_parameters`, `_modules` or `__dict__`.
     def __getitem__(self, key: str) -> Any:
         return getattr(self, self._key_to_attr(key))
 
+    # Torch records the key BEFORE checking it; a bad key is left in
+    # `_keys` after the TypeError. We keep that order on purpose.
     def __setitem__(self, key: str, value: Any) -> None:
-        # Torch records the key BEFORE checking it; a bad key is left in
-        # `_keys` after the TypeError. We keep that order on purpose.
         self._keys[key] = None
         attr = self._key_to_attr(key)
         setattr(self, attr, _as_parameter(value))
 
+    # Forget the key, then delete the attribute where it was stored.
     def __delitem__(self, key: str) -> None:
         del self._keys[key]
         delattr(self, self._key_to_attr(key))
 
+    # `_keys` is the source of truth for size, order and membership.
     def __len__(self) -> int:
         return len(self._keys)
 
+    # Iterating gives the keys, as for a dict.
     def __iter__(self) -> Iterator[str]:
         return iter(self._keys)
 
+    # `reversed(params)` gives the keys from last to first.
     def __reversed__(self) -> Iterator[str]:
         return reversed(self._keys)
 
+    # `"w" in params` looks at the keys.
     def __contains__(self, key: object) -> bool:
         return key in self._keys
 
@@ -625,17 +696,20 @@ class ParameterDict(Module):
 
     def setdefault(self, key: str, default: Any | None = None) -> Any:
         """Return `self[key]`, first storing `default` there if the key is new."""
+        # Storing goes through `__setitem__`, so a tensor becomes a Parameter.
         if key not in self:
             self[key] = default
         return self[key]
 
     def clear(self) -> None:
         """Remove every item."""
+        # Copy the keys first: `del` changes `_keys` while we loop.
         for key in list(self._keys):
             del self[key]
 
     def pop(self, key: str) -> Any:
         """Remove the item at `key` and return it."""
+        # Read, then delete through `__delitem__`.
         value = self[key]
         del self[key]
         return value
@@ -659,6 +733,8 @@ class ParameterDict(Module):
         """Return a new ParameterDict with every key mapped to `default`."""
         return ParameterDict((k, default) for k in keys)
 
+    # The keys are a live view of `_keys`; items and values are generators
+    # (torch's choice), so they can be used only once.
     def keys(self) -> container_abcs.KeysView[str]:
         """Return the keys, in order."""
         return self._keys.keys()
@@ -674,6 +750,7 @@ class ParameterDict(Module):
     # exercise: containers
     def update(self, parameters: Any) -> None:
         """Add items from a mapping or from an iterable of (key, value) pairs."""
+        # Note the typo "ParametersDict": it is torch's message, kept as is.
         if not isinstance(parameters, container_abcs.Iterable):
             raise TypeError(
                 "ParametersDict.update should be called with an iterable of key/value pairs, but got "
@@ -691,9 +768,11 @@ class ParameterDict(Module):
             _check_pair("ParameterDict", j, pair)
             self[pair[0]] = pair[1]
 
+    # One line per item, keyed by name, showing the tensor type name.
     def extra_repr(self) -> str:
         return _describe_items(self.items(), torch.typename)
 
+    # Like ParameterList: a container of weights cannot be called.
     def __call__(self, input: Any) -> Any:
         raise RuntimeError("ParameterDict should not be called.")
 
@@ -703,11 +782,13 @@ class ParameterDict(Module):
         merged.update(other)
         return merged
 
+    # `other | self`: here `self` is on the right, so its values win.
     def __ror__(self, other: ParameterDict) -> ParameterDict:
         merged = other.copy()
         merged.update(self)
         return merged
 
+    # `self |= other` updates in place and returns self.
     def __ior__(self, other: ParameterDict) -> ParameterDict:
         self.update(other)
         return self
