@@ -5,23 +5,29 @@ after forward, when a parameter is registered, ...). Every `register_*_hook`
 method stores the function in an ordered dict under a fresh integer id and
 returns a `RemovableHandle` that can take it out again.
 
-This file holds three things: `RemovableHandle`, the global hook dicts with
-their `register_module_*` functions, and `BackwardHook`, which connects a
-module's backward hooks to autograd.
+This file holds, in order: `RemovableHandle`; the global hook dicts with
+their `register_module_*` functions; `_Call`, what one call of a module
+keeps; `BackwardHook`, which connects a module's backward hooks to
+autograd; and the warnings of the deprecated backward hooks.
 """
 
+# Annotations stay as text: a method may name its own class.
 from __future__ import annotations
 
+# Standard library helpers: weak references, ordered dicts, warnings.
 import functools
 import warnings
 import weakref
 from collections import OrderedDict
 from typing import Any, Callable
 
+# torch for tensors and autograd (the backward plumbing below).
 import torch
 
+# The public names, which the package re-exports.
 __all__ = [
     "RemovableHandle",
+    # Global hooks: registered once, they run for every module.
     "register_module_buffer_registration_hook",
     "register_module_module_registration_hook",
     "register_module_parameter_registration_hook",
@@ -52,6 +58,7 @@ class RemovableHandle:
     # per-module forward hooks do in `_call_impl`).
     next_id: int = 0
 
+    # The handle remembers where the hook lives, not the hook itself.
     def __init__(self, hooks_dict: dict, *, extra_dict: dict | list[dict] | None = None) -> None:
         # Weak references: the handle must not keep a dead module's hook
         # dicts alive. If the module is gone, `remove()` does nothing.
@@ -80,6 +87,8 @@ class RemovableHandle:
     def __getstate__(self) -> tuple:
         return (self.hooks_dict_ref(), self.id, tuple(ref() for ref in self.extra_dict_ref))
 
+    # Bump the global counter past the loaded id, so a new handle never
+    # reuses it.
     def __setstate__(self, state: tuple) -> None:
         hooks_dict = state[0]
         if hooks_dict is None:
@@ -87,18 +96,22 @@ class RemovableHandle:
             self.hooks_dict_ref = weakref.ref(OrderedDict())
         else:
             self.hooks_dict_ref = weakref.ref(hooks_dict)
+        # Older pickles have no third entry (no extra dicts).
         self.id = state[1]
         RemovableHandle.next_id = max(RemovableHandle.next_id, self.id + 1)
         extra = state[2] if len(state) > 2 and state[2] is not None else ()
         self.extra_dict_ref = tuple(weakref.ref(d) for d in extra)
 
+    # `with module.register_forward_hook(f):` keeps the hook for the block only.
     def __enter__(self) -> "RemovableHandle":
         return self
 
+    # Leaving the block (even by an exception) removes the hook.
     def __exit__(self, *exc_info: Any) -> None:
         self.remove()
 
 
+# Every `register_*_hook` in module.py ends here: one helper, one handle.
 def _add_hook(hooks: dict, hook: Callable, *, extra_dict: Any = None) -> RemovableHandle:
     """Store `hook` under a fresh id in `hooks` and return its handle."""
     handle = RemovableHandle(hooks, extra_dict=extra_dict)
@@ -169,6 +182,8 @@ class WrappedHook:
     module alive. Used for `register_load_state_dict_pre_hook`.
     """
 
+    # `update_wrapper` copies the hook's name and docstring, so the wrapper
+    # looks like the hook in a debugger.
     def __init__(self, hook: Callable, module: Any = None) -> None:
         self.hook = hook
         functools.update_wrapper(self, hook)
@@ -176,6 +191,7 @@ class WrappedHook:
         if self.with_module:
             self.module = weakref.ref(module)
 
+    # Put the module in front of the arguments, if it is still alive.
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if not self.with_module:
             return self.hook(*args, **kwargs)
@@ -191,6 +207,7 @@ class WrappedHook:
             state["module"] = self.module()
         return state
 
+    # Loading turns the stored module back into a weak reference.
     def __setstate__(self, state: dict) -> None:
         self.hook = state["hook"]
         self.with_module = state["with_module"]
@@ -207,10 +224,12 @@ class WrappedHook:
 # registered first: None (no choice yet), True (full) or False (old).
 # ---------------------------------------------------------------------------
 
+# The two dicts and the kind flag, as on a module.
 _global_backward_pre_hooks: dict[int, Callable] = OrderedDict()
 _global_backward_hooks: dict[int, Callable] = OrderedDict()
 _global_is_full_backward_hook: bool | None = None
 
+# One message for both directions of the mix-up.
 _GLOBAL_MIXED_BACKWARD_HOOKS = (
     "Cannot use both regular backward hooks and full backward hooks as a "
     "global Module hook. Please use only one of them."
@@ -223,6 +242,7 @@ def register_module_backward_hook(hook: Callable) -> RemovableHandle:
     Use `register_module_full_backward_hook` instead: this old kind only
     sees the gradients of the last autograd node of `forward`.
     """
+    # `global`: we rebind the module-level flag, not a local name.
     global _global_is_full_backward_hook
     if _global_is_full_backward_hook is True:
         raise RuntimeError(_GLOBAL_MIXED_BACKWARD_HOOKS)
@@ -243,11 +263,19 @@ def register_module_full_backward_hook(hook: Callable) -> RemovableHandle:
         >>> handle = register_module_full_backward_hook(lambda m, gi, go: seen.append(type(m).__name__))
         >>> handle.remove()
     """
+    # The mirror image of `register_module_backward_hook` above.
     global _global_is_full_backward_hook
     if _global_is_full_backward_hook is False:
         raise RuntimeError(_GLOBAL_MIXED_BACKWARD_HOOKS)
     _global_is_full_backward_hook = True
     return _add_hook(_global_backward_hooks, hook)
+
+
+# ---------------------------------------------------------------------------
+# One call of a module. `Module._call_impl` (module.py, section 8) keeps
+# what a call knows in one small object, so its steps can be separate
+# methods instead of one long function with local variables.
+# ---------------------------------------------------------------------------
 
 
 class _Call:
@@ -257,59 +285,13 @@ class _Call:
     so they live here, not in local variables.
     """
 
+    # The arguments start as the caller gave them; `result` is filled after
+    # `forward`; `ran_always_called` holds ids of `always_call` hooks that ran.
     def __init__(self, args: tuple, kwargs: dict) -> None:
         self.args = args
         self.kwargs = kwargs
         self.result: Any = None
         self.ran_always_called: set[int] = set()
-
-
-def _as_tensor_tuple(value: Any) -> tuple[torch.Tensor, ...] | None:
-    """Return `value` as a tuple of tensors, or None if it is not one tensor or a tuple of tensors."""
-    if isinstance(value, torch.Tensor):
-        return (value,)
-    if isinstance(value, tuple) and all(isinstance(v, torch.Tensor) for v in value):
-        return value
-    return None
-
-
-# What the deprecated backward hooks will miss, in torch's words. Each case
-# is a FutureWarning: this kind of hook is on its way out.
-_OLD_BACKWARD_HOOK_WARNINGS = {
-    "output_not_tensors": (
-        "Using non-full backward hooks on a Module that does not return a "
-        "single Tensor or a tuple of Tensors is deprecated and will be removed "
-        "in future versions. This hook will be missing some of the grad_output. "
-        "Please use register_full_backward_hook to get the documented behavior."
-    ),
-    "input_not_tensors": (
-        "Using non-full backward hooks on a Module that does not take as input a "
-        "single Tensor or a tuple of Tensors is deprecated and will be removed "
-        "in future versions. This hook will be missing some of the grad_input. "
-        "Please use register_full_backward_hook to get the documented behavior."
-    ),
-    "nested_outputs": (
-        "Using a non-full backward hook when outputs are nested in python data structure "
-        "is deprecated and will be removed in future versions. This hook will be missing "
-        "some grad_output."
-    ),
-    "several_output_nodes": (
-        "Using a non-full backward hook when outputs are generated by different autograd Nodes "
-        "is deprecated and will be removed in future versions. This hook will be missing "
-        "some grad_output. Please use register_full_backward_hook to get the documented behavior."
-    ),
-    "several_forward_nodes": (
-        "Using a non-full backward hook when the forward contains multiple autograd Nodes "
-        "is deprecated and will be removed in future versions. This hook will be missing "
-        "some grad_input. Please use register_full_backward_hook to get the documented "
-        "behavior."
-    ),
-}
-
-
-def _warn_old_backward_hook(case: str) -> None:
-    """Give the FutureWarning for one case of `_OLD_BACKWARD_HOOK_WARNINGS`."""
-    warnings.warn(_OLD_BACKWARD_HOOK_WARNINGS[case], FutureWarning, stacklevel=4)
 
 
 # ---------------------------------------------------------------------------
@@ -328,6 +310,7 @@ class BackwardHookFunction(torch.autograd.Function):
     Its node is named "BackwardHookFunctionBackward", as torch's is.
     """
 
+    # Return the same tensors; autograd records one node for all of them.
     @staticmethod
     def forward(ctx: Any, *tensors: torch.Tensor) -> tuple[torch.Tensor, ...]:
         # A tensor that did not need a gradient must not start needing one
@@ -335,9 +318,9 @@ class BackwardHookFunction(torch.autograd.Function):
         ctx.mark_non_differentiable(*[t for t in tensors if not t.requires_grad])
         return tensors
 
+    # Gradients pass through unchanged; the hooks on the node do the work.
     @staticmethod
     def backward(ctx: Any, *grads: torch.Tensor) -> tuple[torch.Tensor, ...]:
-        # Gradients pass through unchanged; the hooks do the work.
         return grads
 
 
@@ -381,6 +364,8 @@ class BackwardHook:
     input node, the full hooks run with both.
     """
 
+    # One object per call: it carries the hooks and what was learnt while
+    # wiring the inputs and outputs.
     def __init__(self, module: Any, user_hooks: list[Callable], user_pre_hooks: list[Callable]) -> None:
         self.module = module
         self.user_hooks = user_hooks
@@ -434,9 +419,9 @@ class BackwardHook:
         self.input_tensors_index = positions
         return new_args
 
+    # A node hook gets (gradients it returns, gradients it received).
+    # For our identity node both are the input gradients.
     def _on_input_grads(self, grad_inputs: tuple, _grad_outputs: tuple) -> tuple | None:
-        # A node hook gets (gradients it returns, gradients it received).
-        # For our identity node both are the input gradients.
         if self.grad_outputs is None:
             # The gradient reached the inputs without passing through the
             # outputs (double backward, for example): nothing to report.
@@ -465,8 +450,8 @@ class BackwardHook:
         self.output_tensors_index = positions
         return new_values[0] if single else new_values
 
+    # Autograd reaches the output node first in backward.
     def _on_output_grads(self, _grad_inputs: tuple, grad_outputs: tuple) -> tuple | None:
-        # Autograd reaches the output node first in backward.
         assert self.output_tensors_index is not None
         # The node gives the output gradients; the pre-hooks may replace them.
         grad_outputs = _with_nones(self.output_tensors_index, grad_outputs, self.n_outputs)
@@ -484,8 +469,9 @@ class BackwardHook:
             self._call_hooks_without_inputs()
         return tuple(grad_outputs[i] for i in self.output_tensors_index)
 
+    # No input needs a gradient. torch warns: the hooks fire at the
+    # outputs, earlier than usual.
     def _call_hooks_without_inputs(self) -> None:
-        # torch warns: the hooks fire at the outputs, earlier than usual.
         warnings.warn(
             "Full backward hook is firing when gradients are computed "
             "with respect to module outputs since no inputs require gradients. See "
@@ -503,3 +489,68 @@ class BackwardHook:
                     "gradient should always return None or None for all gradients."
                 )
         self.grad_outputs = None
+
+
+# ---------------------------------------------------------------------------
+# The deprecated backward hooks (`register_backward_hook`). They still
+# work, but torch warns when they would miss gradients. The texts are
+# torch's, kept apart here so module.py reads without them.
+# ---------------------------------------------------------------------------
+
+
+# What the deprecated backward hooks will miss, in torch's words. Each case
+# is a FutureWarning: this kind of hook is on its way out.
+_OLD_BACKWARD_HOOK_WARNINGS = {
+    # The output is not a tensor or a tuple of tensors.
+    "output_not_tensors": (
+        "Using non-full backward hooks on a Module that does not return a "
+        "single Tensor or a tuple of Tensors is deprecated and will be removed "
+        "in future versions. This hook will be missing some of the grad_output. "
+        "Please use register_full_backward_hook to get the documented behavior."
+    ),
+    # The same for the inputs.
+    "input_not_tensors": (
+        "Using non-full backward hooks on a Module that does not take as input a "
+        "single Tensor or a tuple of Tensors is deprecated and will be removed "
+        "in future versions. This hook will be missing some of the grad_input. "
+        "Please use register_full_backward_hook to get the documented behavior."
+    ),
+    # The output tensors were not made by the node the hook hangs on.
+    "nested_outputs": (
+        "Using a non-full backward hook when outputs are nested in python data structure "
+        "is deprecated and will be removed in future versions. This hook will be missing "
+        "some grad_output."
+    ),
+    # Several nodes made the outputs: the hook sees only one of them.
+    "several_output_nodes": (
+        "Using a non-full backward hook when outputs are generated by different autograd Nodes "
+        "is deprecated and will be removed in future versions. This hook will be missing "
+        "some grad_output. Please use register_full_backward_hook to get the documented behavior."
+    ),
+    # The node's inputs are not the module's inputs: `forward` did more
+    # than one operation.
+    "several_forward_nodes": (
+        "Using a non-full backward hook when the forward contains multiple autograd Nodes "
+        "is deprecated and will be removed in future versions. This hook will be missing "
+        "some grad_input. Please use register_full_backward_hook to get the documented "
+        "behavior."
+    ),
+}
+
+
+# One function gives all five warnings, as FutureWarnings: this kind of
+# hook is on its way out.
+def _warn_old_backward_hook(case: str) -> None:
+    """Give the FutureWarning for one case of `_OLD_BACKWARD_HOOK_WARNINGS`."""
+    warnings.warn(_OLD_BACKWARD_HOOK_WARNINGS[case], FutureWarning, stacklevel=4)
+
+
+# The old backward hooks only make sense for "tensors in, tensors out".
+# This helper answers that question for an input or an output.
+def _as_tensor_tuple(value: Any) -> tuple[torch.Tensor, ...] | None:
+    """Return `value` as a tuple of tensors, or None if it is not one tensor or a tuple of tensors."""
+    if isinstance(value, torch.Tensor):
+        return (value,)
+    if isinstance(value, tuple) and all(isinstance(v, torch.Tensor) for v in value):
+        return value
+    return None
