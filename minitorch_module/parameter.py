@@ -6,13 +6,18 @@ in `_parameters`, so `parameters()` and `state_dict()` find it. A `Buffer`
 marks state that is not trained, such as BatchNorm's running mean.
 """
 
+# Annotations stay as text, so `Parameter` can name itself.
 from __future__ import annotations
 
+# `Any` marks values of any type (pickled state, metaclass arguments).
 from typing import Any
 
+# Both classes subclass `torch.Tensor`. The second import is the switch
+# that makes operations on them return plain tensors (see the class ends).
 import torch
 from torch._C import _disabled_torch_function_impl
 
+# The two public names of this file.
 __all__ = ["Parameter", "Buffer"]
 
 
@@ -25,6 +30,8 @@ class _FlagMeta(torch._C._TensorMeta):
     # The name of the flag this metaclass looks for, set per class below.
     _flag_name = ""
 
+    # Python calls this for `isinstance(x, Parameter)`: True for a real
+    # Parameter, or for a tensor that carries the flag.
     def __instancecheck__(cls, instance: Any) -> bool:
         # Only the class itself honours the flag, not its subclasses:
         # a flagged tensor is a Parameter, not any subclass of Parameter.
@@ -34,34 +41,16 @@ class _FlagMeta(torch._C._TensorMeta):
         return super().__instancecheck__(instance)
 
 
+# Parameters are flagged `_is_param` ...
 class _ParameterMeta(_FlagMeta):
+    # The flag `Parameter.__new__` sets on a custom tensor.
     _flag_name = "_is_param"
 
 
+# ... and buffers `_is_buffer`.
 class _BufferMeta(_FlagMeta):
+    # The flag `Buffer.__new__` sets.
     _flag_name = "_is_buffer"
-
-
-def _rebuild_parameter(data: torch.Tensor, requires_grad: bool, state: Any = None) -> "Parameter":
-    """Rebuild a Parameter when unpickling (see `Parameter.__reduce_ex__`)."""
-    param = Parameter(data, requires_grad)
-    # Python attributes that a user set on the parameter come back too.
-    if state:
-        _restore_python_state(param, state)
-    return param
-
-
-def _restore_python_state(obj: Any, state: Any) -> None:
-    # `state` has the same shape as `object.__getstate__()` returns:
-    # a dict, or a pair (dict, slots dict).
-    if isinstance(state, tuple):
-        dict_state, slots_state = state
-    else:
-        dict_state, slots_state = state, None
-    for name, value in (dict_state or {}).items():
-        setattr(obj, name, value)
-    for name, value in (slots_state or {}).items():
-        setattr(obj, name, value)
 
 
 class Parameter(torch.Tensor, metaclass=_ParameterMeta):
@@ -82,8 +71,11 @@ class Parameter(torch.Tensor, metaclass=_ParameterMeta):
         True
     """
 
+    # Honour the `_is_param` flag in `isinstance` (see `_FlagMeta`).
     _accepts_flag = True
 
+    # A tensor class builds its objects in `__new__`, not `__init__`: the
+    # object must be a tensor from the start.
     # exercise: parameter
     def __new__(cls, data: torch.Tensor | None = None, requires_grad: bool = True):
         if data is None:
@@ -96,6 +88,7 @@ class Parameter(torch.Tensor, metaclass=_ParameterMeta):
         # A custom tensor subclass keeps its own class; a flag marks it as a
         # parameter instead (see `_FlagMeta`). `detach()` must keep the class.
         tensor = data.detach().requires_grad_(requires_grad)
+        # A subclass whose `detach()` returns another class cannot be one.
         if type(tensor) is not type(data):
             raise RuntimeError(
                 f"Creating a Parameter from an instance of type {type(data).__name__} "
@@ -113,14 +106,15 @@ class Parameter(torch.Tensor, metaclass=_ParameterMeta):
     def __deepcopy__(self, memo: dict) -> "Parameter":
         if id(self) in memo:
             return memo[id(self)]
+        # A new Parameter of the same class, with cloned values.
         copied = type(self)(self.data.clone(memory_format=torch.preserve_format), self.requires_grad)
         memo[id(self)] = copied
         return copied
 
+    # torch prints a Parameter's values as "tensor(...)". Our class is not
+    # torch's Parameter, so we print a plain-tensor view of the same data
+    # (same values, same requires_grad) to get the same text.
     def __repr__(self) -> str:
-        # torch prints a Parameter's values as "tensor(...)". Our class is
-        # not torch's Parameter, so we print a plain-tensor view of the same
-        # data (same values, same requires_grad) to get the same text.
         plain = torch.Tensor._make_subclass(torch.Tensor, self.data, self.requires_grad)
         return "Parameter containing:\n" + repr(plain)
 
@@ -128,6 +122,7 @@ class Parameter(torch.Tensor, metaclass=_ParameterMeta):
     # Gradient hooks on the tensor are deliberately not saved: they are
     # usually closures that cannot be pickled.
     def __reduce_ex__(self, protocol: int):
+        # Python attributes set on the parameter travel as `state`.
         state = self.__getstate__()
         if not state:
             return (_rebuild_parameter, (self.data, self.requires_grad))
@@ -136,6 +131,31 @@ class Parameter(torch.Tensor, metaclass=_ParameterMeta):
     # Operations on a Parameter return plain tensors: `p * 2` is not a
     # parameter. Turning off `__torch_function__` gives exactly that.
     __torch_function__ = _disabled_torch_function_impl
+
+
+# Unpickling calls this function (named in `Parameter.__reduce_ex__`) with
+# the saved data; it lives outside the class so pickle can find it by name.
+def _rebuild_parameter(data: torch.Tensor, requires_grad: bool, state: Any = None) -> "Parameter":
+    """Rebuild a Parameter when unpickling (see `Parameter.__reduce_ex__`)."""
+    param = Parameter(data, requires_grad)
+    # Python attributes that a user set on the parameter come back too.
+    if state:
+        _restore_python_state(param, state)
+    return param
+
+
+# `state` has the same shape as `object.__getstate__()` returns: a dict,
+# or a pair (dict, slots dict).
+def _restore_python_state(obj: Any, state: Any) -> None:
+    if isinstance(state, tuple):
+        dict_state, slots_state = state
+    else:
+        dict_state, slots_state = state, None
+    # `setattr` on the new tensor, one attribute at a time.
+    for name, value in (dict_state or {}).items():
+        setattr(obj, name, value)
+    for name, value in (slots_state or {}).items():
+        setattr(obj, name, value)
 
 
 class Buffer(torch.Tensor, metaclass=_BufferMeta):
@@ -155,8 +175,11 @@ class Buffer(torch.Tensor, metaclass=_BufferMeta):
         ('Tensor', False)
     """
 
+    # Honour the `_is_buffer` flag in `isinstance`: a buffer is a plain
+    # tensor that says "I am a Buffer".
     _accepts_flag = True
 
+    # Like `Parameter.__new__`, but the result is a plain tensor with marks.
     # exercise: parameter
     def __new__(cls, data: torch.Tensor | None = None, *, persistent: bool = True):
         if data is None:
@@ -168,4 +191,5 @@ class Buffer(torch.Tensor, metaclass=_BufferMeta):
         tensor._is_buffer = True
         return tensor
 
+    # As for Parameter: operations give plain tensors.
     __torch_function__ = _disabled_torch_function_impl
