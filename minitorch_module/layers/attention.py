@@ -5,18 +5,23 @@ the layout of the weights: one packed `in_proj_weight` (q, k and v stacked)
 and an `out_proj` Linear, with torch's names so state_dicts load both ways.
 """
 
+# Annotations stay as text (they are only read by people and tools).
 from __future__ import annotations
 
+# `Any` for the device and dtype arguments.
 from typing import Any
 
+# The attention math and the initial values come from torch.
 import torch
 import torch.nn.functional as F
 from torch.nn import init
 
+# Our Module and Parameter hold the weights; `out_proj` is our Linear.
 from ..module import Module
 from ..parameter import Parameter
 from .linear import Linear
 
+# The public layer of this file.
 __all__ = ["MultiheadAttention"]
 
 
@@ -44,6 +49,8 @@ class MultiheadAttention(Module):
         (torch.Size([1, 5, 8]), torch.Size([1, 5, 5]))
     """
 
+    # Many options, but most only change which weights exist. The usual
+    # self-attention layer needs just `embed_dim` and `num_heads`.
     def __init__(
         self,
         embed_dim: int,
@@ -145,8 +152,6 @@ class MultiheadAttention(Module):
             average_attn_weights: average the weights over the heads.
             is_causal: a hint that attn_mask is the causal mask.
         """
-        # The functional form wants (L, N, E): swap the first two dims of
-        # batch-first inputs now and swap the output back at the end.
         # Float masks rule out the fast path; then both masks are turned
         # into the same form (bool -> float with -inf) as torch does.
         float_mask = any(m is not None and torch.is_floating_point(m) for m in (attn_mask, key_padding_mask))
@@ -157,9 +162,12 @@ class MultiheadAttention(Module):
             other_name="attn_mask",
             target_type=query.dtype,
         )
+        # The attention mask is converted on its own (`check_other=False`).
         attn_mask = F._canonical_mask(
             mask=attn_mask, mask_name="attn_mask", other_type=None, other_name="", target_type=query.dtype, check_other=False
         )
+        # The fused kernel, in the cases where torch uses it. It takes
+        # batch-first inputs as they are.
         if not float_mask and self._can_use_fast_path(query, key, value):
             merged_mask, mask_type = self._merge_masks(attn_mask, key_padding_mask, query)
             return torch._native_multi_head_attention(
@@ -168,6 +176,7 @@ class MultiheadAttention(Module):
                 value,
                 self.embed_dim,
                 self.num_heads,
+                # The packed weights, then the merged mask and options.
                 self.in_proj_weight,
                 self.in_proj_bias,
                 self.out_proj.weight,
@@ -177,6 +186,8 @@ class MultiheadAttention(Module):
                 average_attn_weights,
                 mask_type,
             )
+        # The functional form wants (L, N, E): swap the first two dims of
+        # batch-first inputs now and swap the output back at the end.
         # Keep `query is key is value` true after the swap: the functional
         # form checks identity to choose one packed projection for
         # self-attention, which also changes the last bits of the result.
@@ -193,6 +204,7 @@ class MultiheadAttention(Module):
             value,
             self.embed_dim,
             self.num_heads,
+            # The weights, in the order the function takes them.
             self.in_proj_weight,
             self.in_proj_bias,
             self.bias_k,
@@ -201,10 +213,12 @@ class MultiheadAttention(Module):
             self.dropout,
             self.out_proj.weight,
             self.out_proj.bias,
+            # The module's state (training turns dropout on) and the options.
             training=self.training,
             key_padding_mask=key_padding_mask,
             need_weights=need_weights,
             attn_mask=attn_mask,
+            # Used only when keys/values have their own sizes.
             use_separate_proj_weight=separate,
             q_proj_weight=self.q_proj_weight,
             k_proj_weight=self.k_proj_weight,
@@ -212,6 +226,7 @@ class MultiheadAttention(Module):
             average_attn_weights=average_attn_weights,
             is_causal=is_causal,
         )
+        # Undo the swap, so the caller gets (N, L, E) back.
         if self.batch_first and is_batched:
             return attn_output.transpose(1, 0), attn_weights
         return attn_output, attn_weights
@@ -224,6 +239,7 @@ class MultiheadAttention(Module):
             return False
         if query is not key or key is not value or weight is None or bias is None:
             return False
+        # Every test below mirrors one condition in torch's forward.
         if query.dtype != bias.dtype or query.dtype != weight.dtype:
             return False
         if self.training or self.num_heads % 2 != 0 or not self.batch_first:

@@ -3,7 +3,7 @@
 # Annotations stay as text (they are only read by people and tools).
 from __future__ import annotations
 
-# `math.sqrt` for the initial bounds.
+# `math.sqrt` for the initial bounds; `Any` for the device and dtype.
 import math
 from typing import Any
 
