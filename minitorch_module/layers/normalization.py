@@ -5,18 +5,23 @@ parameters, which are buffers, what is saved, what changes in eval mode)
 is what these classes show.
 """
 
+# Annotations stay as text (they are only read by people and tools).
 from __future__ import annotations
 
+# `numbers.Integral` accepts any int-like size, numpy ints included.
 import numbers
 from typing import Any
 
+# The normalization math and the initial values come from torch.
 import torch
 import torch.nn.functional as F
 from torch.nn import init
 
+# Our Module and Parameter hold the weights and the running statistics.
 from ..module import Module
 from ..parameter import Parameter
 
+# The public layers of this file.
 __all__ = ["BatchNorm1d", "BatchNorm2d", "LayerNorm", "RMSNorm", "GroupNorm"]
 
 
@@ -51,6 +56,8 @@ def _affine_parameters(
         module.register_parameter("bias", None)
 
 
+# Scale 1 and shift 0: at the start the layer only normalizes. RMSNorm
+# has no `bias` name at all, hence the `getattr` with a default.
 def _reset_affine(module: Module) -> None:
     """Set `module.weight` to ones and `module.bias` to zeros, when they exist."""
     if module.weight is not None:
@@ -75,6 +82,8 @@ class _BatchNorm(Module):
     # in the state_dict metadata, so loading an old checkpoint can fill it in.
     _version = 2
 
+    # `bias` is keyword-only: torch added it later, after the positional
+    # arguments that old code already passes by position.
     def __init__(
         self,
         num_features: int,
@@ -111,6 +120,7 @@ class _BatchNorm(Module):
 
     def reset_running_stats(self) -> None:
         """Set the running mean to 0, the running variance to 1, the counter to 0."""
+        # In place, so the buffers stay the same tensor objects.
         if self.track_running_stats:
             self.running_mean.zero_()
             self.running_var.fill_(1)
@@ -118,9 +128,11 @@ class _BatchNorm(Module):
 
     def reset_parameters(self) -> None:
         """Reset the running statistics, then weight to 1 and bias to 0."""
+        # The buffers first, then the parameters.
         self.reset_running_stats()
         _reset_affine(self)
 
+    # Each subclass says which input ranks it accepts.
     def _check_input_dim(self, input: torch.Tensor) -> None:
         raise NotImplementedError
 
@@ -131,6 +143,7 @@ class _BatchNorm(Module):
         the factor is 1/n for the n-th batch.
         """
         factor = 0.0 if self.momentum is None else self.momentum
+        # The counter is a buffer, so it is saved and moves with `.to()`.
         if self.training and self.track_running_stats and self.num_batches_tracked is not None:
             self.num_batches_tracked.add_(1)
             if self.momentum is None:
@@ -147,6 +160,8 @@ class _BatchNorm(Module):
         use_batch_stats = self.training or (self.running_mean is None and self.running_var is None)
         # In training without tracking, pass no buffers, so none are updated.
         keep_running = not self.training or self.track_running_stats
+        # `F.batch_norm` updates the running buffers in place when it is
+        # given them and uses the batch statistics.
         return F.batch_norm(
             input,
             self.running_mean if keep_running else None,
@@ -158,12 +173,17 @@ class _BatchNorm(Module):
             self.eps,
         )
 
+    # The sizes and every option, so two layers that print alike behave alike.
     def extra_repr(self) -> str:
         return (
             f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
             f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}"
         )
 
+    # A checkpoint saved before version 2 has no `num_batches_tracked`.
+    # Instead of reporting it missing, keep the current counter (or 0 if
+    # the module is on the meta device and has no real value). This is what
+    # `_version` is for: the override reads it from the metadata.
     def _load_from_state_dict(
         self,
         state_dict: dict,
@@ -174,9 +194,6 @@ class _BatchNorm(Module):
         unexpected_keys: list[str],
         error_msgs: list[str],
     ) -> None:
-        # A checkpoint saved before version 2 has no `num_batches_tracked`.
-        # Instead of reporting it missing, keep the current counter (or 0 if
-        # the module is on the meta device and has no real value).
         version = local_metadata.get("version", None)
         if (version is None or version < 2) and self.track_running_stats:
             key = prefix + "num_batches_tracked"
@@ -184,6 +201,7 @@ class _BatchNorm(Module):
                 counter = self.num_batches_tracked
                 usable = counter is not None and counter.device != torch.device("meta")
                 state_dict[key] = counter if usable else torch.tensor(0, dtype=torch.long)
+        # Then the normal loading, now that the key is there.
         super()._load_from_state_dict(
             state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
         )
@@ -198,6 +216,7 @@ class BatchNorm1d(_BatchNorm):
         ['running_mean', 'running_var', 'num_batches_tracked']
     """
 
+    # (N, C) or (N, C, L): a batch of vectors or of sequences.
     def _check_input_dim(self, input: torch.Tensor) -> None:
         if input.dim() != 2 and input.dim() != 3:
             raise ValueError(f"expected 2D or 3D input (got {input.dim()}D input)")
@@ -206,6 +225,7 @@ class BatchNorm1d(_BatchNorm):
 class BatchNorm2d(_BatchNorm):
     """Batch normalization over (N, C, H, W) input, per channel C."""
 
+    # (N, C, H, W): a batch of images.
     def _check_input_dim(self, input: torch.Tensor) -> None:
         if input.dim() != 4:
             raise ValueError(f"expected 4D input (got {input.dim()}D input)")
@@ -225,6 +245,8 @@ class LayerNorm(Module):
         LayerNorm((4,), eps=1e-05, elementwise_affine=True, bias=True)
     """
 
+    # `normalized_shape` is the trailing shape to normalize over, e.g.
+    # the embedding size of a transformer.
     def __init__(
         self,
         normalized_shape: Any,
@@ -248,9 +270,11 @@ class LayerNorm(Module):
         """Set weight to 1 and bias to 0."""
         _reset_affine(self)
 
+    # The same computation in train and eval.
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
 
+    # The shape (as a tuple) and the options.
     def extra_repr(self) -> str:
         return (
             f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
@@ -265,6 +289,7 @@ class RMSNorm(Module):
     `F.rms_norm`).
     """
 
+    # The same arguments as LayerNorm, minus `bias`.
     def __init__(
         self,
         normalized_shape: Any,
@@ -290,9 +315,11 @@ class RMSNorm(Module):
         """Set weight to 1."""
         _reset_affine(self)
 
+    # `eps` may be None here; `F.rms_norm` picks the default.
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
 
+    # No bias to report.
     def extra_repr(self) -> str:
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
 
@@ -300,6 +327,7 @@ class RMSNorm(Module):
 class GroupNorm(Module):
     """Split the channels into `num_groups` groups and normalize each group."""
 
+    # As in BatchNorm, `bias` is keyword-only.
     def __init__(
         self,
         num_groups: int,
@@ -328,8 +356,10 @@ class GroupNorm(Module):
         """Set weight to 1 and bias to 0."""
         _reset_affine(self)
 
+    # Statistics per sample and group: no batch statistics, no buffers.
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
+    # The group and channel counts, then the options.
     def extra_repr(self) -> str:
         return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, bias={self.bias is not None}"
