@@ -5,19 +5,24 @@ the arguments (with torch's messages), stores sizes as tuples, and creates
 `weight` of shape (out_channels, in_channels // groups, *kernel_size).
 """
 
+# Annotations stay as text (they are only read by people and tools).
 from __future__ import annotations
 
+# Small standard helpers: square roots, "is it iterable?", type names.
 import math
 from collections import abc as container_abcs
 from typing import Any, Callable
 
+# The convolution math and the initial values come from torch.
 import torch
 import torch.nn.functional as F
 from torch.nn import init
 
+# Our Module and Parameter hold the weights.
 from ..module import Module
 from ..parameter import Parameter
 
+# The public layers of this file.
 __all__ = ["Conv1d", "Conv2d"]
 
 
@@ -59,6 +64,8 @@ class _ConvNd(Module):
     n: int = 0
     conv: Callable[..., torch.Tensor]
 
+    # One constructor for every rank: sizes may be ints or tuples, and
+    # `padding` may also be "same" or "valid".
     def __init__(
         self,
         in_channels: int,
@@ -98,6 +105,7 @@ class _ConvNd(Module):
         # Each output channel sees only in_channels // groups input channels.
         shape = (out_channels, in_channels // groups, *kernel_size)
         self.weight = Parameter(torch.empty(shape, **factory_kwargs))
+        # One bias per output channel, or the name reserved as None.
         if bias:
             self.bias = Parameter(torch.empty(out_channels, **factory_kwargs))
         else:
@@ -123,6 +131,7 @@ class _ConvNd(Module):
                 raise ValueError(f"Invalid padding string {padding!r}, should be one of {valid_padding_strings}")
             if padding == "same" and any(s != 1 for s in stride):
                 raise ValueError("padding='same' is not supported for strided convolutions")
+        # How the border is filled: zeros, or values taken from the input.
         valid_padding_modes = {"zeros", "reflect", "replicate", "circular"}
         if padding_mode not in valid_padding_modes:
             raise ValueError(
@@ -140,18 +149,20 @@ class _ConvNd(Module):
                 bound = 1 / math.sqrt(fan_in) if fan_in > 0 else 0
                 init.uniform_(self.bias, -bound, bound)
 
+    # "zeros" padding is done inside the convolution. Other modes pad first
+    # with F.pad, then convolve without padding.
     def forward(self, input: torch.Tensor) -> torch.Tensor:
-        # "zeros" padding is done inside the convolution. Other modes pad
-        # first with F.pad, then convolve without padding.
         if self.padding_mode != "zeros":
             input = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             padding: Any = (0,) * self.n
         else:
             padding = self.padding
+        # `type(self).conv` is F.conv1d or F.conv2d, set by the subclass.
         return type(self).conv(input, self.weight, self.bias, self.stride, padding, self.dilation, self.groups)
 
+    # Only the settings that differ from the default are printed, so a
+    # plain `Conv2d(1, 6, 5)` prints short.
     def extra_repr(self) -> str:
-        # Only the settings that differ from the default are printed.
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0,) * len(self.padding):
             s += f", padding={self.padding}"
@@ -178,6 +189,7 @@ class Conv1d(_ConvNd):
         torch.Size([4, 2, 3])
     """
 
+    # One spatial dim. `staticmethod` stops Python from passing `self`.
     n = 1
     conv = staticmethod(F.conv1d)
 
@@ -190,5 +202,6 @@ class Conv2d(_ConvNd):
         Conv2d(1, 6, kernel_size=(5, 5), stride=(1, 1))
     """
 
+    # Two spatial dims: height and width.
     n = 2
     conv = staticmethod(F.conv2d)
