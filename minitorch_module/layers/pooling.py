@@ -4,15 +4,20 @@ No parameters; the sizes are stored exactly as given (an int stays an int),
 which is what torch's repr prints.
 """
 
+# Annotations stay as text (they are only read by people and tools).
 from __future__ import annotations
 
+# Sizes may be ints or tuples, hence `Any`.
 from typing import Any
 
+# The pooling math comes from torch.
 import torch
 import torch.nn.functional as F
 
+# No parameters here, so only Module is needed.
 from ..module import Module
 
+# The public layers of this file.
 __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
 
 
@@ -25,6 +30,7 @@ class MaxPool2d(Module):
         torch.Size([1, 1, 2, 2])
     """
 
+    # Only settings, no tensors: a pooling layer has nothing to train.
     def __init__(
         self,
         kernel_size: Any,
@@ -44,8 +50,9 @@ class MaxPool2d(Module):
         self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
+    # With return_indices=True the result is a (values, indices) pair, so
+    # the return type is not always a tensor.
     def forward(self, input: torch.Tensor) -> Any:
-        # With return_indices=True the result is a (values, indices) pair.
         return F.max_pool2d(
             input,
             self.kernel_size,
@@ -56,6 +63,7 @@ class MaxPool2d(Module):
             return_indices=self.return_indices,
         )
 
+    # Every setting except `return_indices`, as torch prints it.
     def extra_repr(self) -> str:
         return (
             f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -66,6 +74,8 @@ class MaxPool2d(Module):
 class AvgPool2d(Module):
     """Take the mean over each kernel_size window; stride defaults to kernel_size."""
 
+    # The same first three settings as MaxPool2d, then the ones that
+    # decide what a window's mean divides by.
     def __init__(
         self,
         kernel_size: Any,
@@ -85,8 +95,8 @@ class AvgPool2d(Module):
         self.count_include_pad = count_include_pad
         self.divisor_override = divisor_override
 
+    # F.avg_pool2d takes these settings by position, in this order.
     def forward(self, input: torch.Tensor) -> torch.Tensor:
-        # F.avg_pool2d takes these settings by position, in this order.
         return F.avg_pool2d(
             input,
             self.kernel_size,
@@ -97,6 +107,7 @@ class AvgPool2d(Module):
             self.divisor_override,
         )
 
+    # torch prints only the three window settings here.
     def extra_repr(self) -> str:
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
@@ -104,12 +115,15 @@ class AvgPool2d(Module):
 class AdaptiveAvgPool2d(Module):
     """Average into a fixed `output_size`, whatever the input's height and width."""
 
+    # The output size is all it needs; the windows follow from the input.
     def __init__(self, output_size: Any) -> None:
         super().__init__()
         self.output_size = output_size
 
+    # Handy before a Linear: any image size becomes the same feature size.
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         return F.adaptive_avg_pool2d(input, self.output_size)
 
+    # Printed as given (an int stays an int).
     def extra_repr(self) -> str:
         return f"output_size={self.output_size}"

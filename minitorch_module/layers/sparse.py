@@ -1,16 +1,21 @@
 """Embedding: a lookup table from integer ids to learned vectors."""
 
+# Annotations stay as text (they are only read by people and tools).
 from __future__ import annotations
 
+# `Any` for the device and dtype arguments.
 from typing import Any
 
+# The lookup and the initial values come from torch.
 import torch
 import torch.nn.functional as F
 from torch.nn import init
 
+# Our Module and Parameter hold the table.
 from ..module import Module
 from ..parameter import Parameter
 
+# The public layer of this file.
 __all__ = ["Embedding"]
 
 
@@ -26,6 +31,8 @@ class Embedding(Module):
         torch.Size([2, 3])
     """
 
+    # The table is num_embeddings rows of embedding_dim numbers. The
+    # underscore arguments are torch's private way to pass a ready table.
     def __init__(
         self,
         num_embeddings: int,
@@ -55,6 +62,7 @@ class Embedding(Module):
                 torch.empty((num_embeddings, embedding_dim), **factory_kwargs), requires_grad=not _freeze
             )
             self.reset_parameters()
+        # A given table must have the declared shape; it is used as is.
         else:
             if list(_weight.shape) != [num_embeddings, embedding_dim]:
                 raise AssertionError("Shape of weight does not match num_embeddings and embedding_dim")
@@ -65,6 +73,7 @@ class Embedding(Module):
     @staticmethod
     def _checked_padding_idx(padding_idx: int | None, num_embeddings: int) -> int | None:
         """Check `padding_idx` is a row of the table; turn a negative one positive."""
+        # -1 means the last row, as in Python indexing.
         if padding_idx is None:
             return None
         if (padding_idx > 0 and padding_idx >= num_embeddings) or padding_idx < -num_embeddings:
@@ -74,18 +83,20 @@ class Embedding(Module):
     def reset_parameters(self) -> None:
         """Draw every row from N(0, 1), then zero the padding row."""
         init.normal_(self.weight)
+        # In-place writes to a parameter that requires grad are only
+        # allowed under `no_grad` (outside autograd).
         if self.padding_idx is not None:
             with torch.no_grad():
                 self.weight[self.padding_idx].fill_(0)
 
+    # max_norm, if set, rescales the looked-up rows IN PLACE in weight.
     def forward(self, input: torch.Tensor) -> torch.Tensor:
-        # max_norm, if set, rescales the looked-up rows IN PLACE in weight.
         return F.embedding(
             input, self.weight, self.padding_idx, self.max_norm, self.norm_type, self.scale_grad_by_freq, self.sparse
         )
 
+    # Only the settings that differ from the default are printed.
     def extra_repr(self) -> str:
-        # Only the settings that differ from the default are printed.
         s = f"{self.num_embeddings}, {self.embedding_dim}"
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx}"
@@ -93,6 +104,7 @@ class Embedding(Module):
             s += f", max_norm={self.max_norm}"
         if self.norm_type != 2:
             s += f", norm_type={self.norm_type}"
+        # The two gradient options come last.
         if self.scale_grad_by_freq is not False:
             s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
         if self.sparse is not False:
