@@ -16,8 +16,10 @@ those files, so they do not show up. Outside the `with` nothing is
 installed, so code that is not traced runs at full speed.
 """
 
+# Annotations stay as text, so `Call` can name itself in its fields.
 from __future__ import annotations
 
+# `sys.setprofile` is the whole trick; the rest is bookkeeping.
 import sys
 import types
 from dataclasses import dataclass, field
@@ -25,8 +27,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Callable, Iterable
 
+# torch only to find its files and to summarize tensors.
 import torch
 
+# The public names of this file.
 __all__ = ["Call", "Trace", "trace", "machinery_files", "summarize"]
 
 # The files whose functions we follow, by name inside a package folder
@@ -38,8 +42,8 @@ def machinery_files(package_dir: str | Path) -> set[str]:
     """The Module machinery files of a package folder such as `minitorch_module/`.
 
     Examples:
-        >>> sorted(Path(f).name for f in machinery_files(Path(__file__).parent))[:2]
-        ['hooks.py', 'module.py']
+        >>> sorted(Path(f).name for f in machinery_files(Path(__file__).parent))
+        ['containers.py', 'hooks.py', 'module.py', 'parameter.py']
     """
     folder = Path(package_dir).resolve()
     return {str(folder / name) for name in MACHINERY if (folder / name).is_file()}
@@ -71,6 +75,8 @@ class Call:
         result: the returned value, summarized ("" for None).
     """
 
+    # The fields, described above. `children` uses a `default_factory`, so
+    # each call gets its own fresh list, never a shared one.
     function: str
     where: str
     owner: str
@@ -113,6 +119,7 @@ def summarize(value: Any) -> str:
         shape = "x".join(str(n) for n in value.shape) or "scalar"
         kind = "param" if type(value).__name__ == "Parameter" else "tensor"
         return f"{kind}({shape} {str(value.dtype).removeprefix('torch.')})"
+    # Functions by name; short sequences item by item, long ones by size.
     if isinstance(value, (types.FunctionType, types.MethodType, types.BuiltinFunctionType)):
         return value.__name__
     if isinstance(value, (tuple, list)) and len(value) <= 3:
@@ -136,6 +143,8 @@ def _where(frame: FrameType) -> str:
     return getattr(code, "co_qualname", code.co_name).replace("<locals>.", "")
 
 
+# `summarize` for use inside the profiler, where an exception would
+# switch the profiler off: any failure becomes "?".
 def _safe_summary(value: Any) -> str:
     try:
         return summarize(value)
@@ -149,10 +158,12 @@ def _describe_args(frame: FrameType) -> tuple[str, str]:
     code = frame.f_code
     count = code.co_argcount + code.co_kwonlyargcount
     count += bool(code.co_flags & 0x04) + bool(code.co_flags & 0x08)  # *args, **kwargs
+    # The first `count` local names are the parameters, in order.
     names = code.co_varnames[:count]
     local = frame.f_locals
     owner = ""
     parts = []
+    # A parameter may be missing from the locals if it was deleted early.
     for name in names:
         if name not in local:
             continue
@@ -184,6 +195,7 @@ class Trace:
         roots: the top-level calls, each with its nested calls.
     """
 
+    # Nothing is installed yet: recording starts in `__enter__`.
     def __init__(self, files: Iterable[str] | None = None) -> None:
         self.files = set(files) if files is not None else default_files()
         self.roots: list[Call] = []
@@ -193,12 +205,13 @@ class Trace:
         self._generators: dict[FrameType, Call] = {}
         self._previous: Callable | None = None
 
+    # Keep any profiler that was there before, and put it back at the end.
     def __enter__(self) -> Trace:
-        # Keep any profiler that was there before, and put it back at the end.
         self._previous = sys.getprofile()
         sys.setprofile(self._on_event)
         return self
 
+    # Stop recording; the finished tree in `roots` stays.
     def __exit__(self, *exc_info: Any) -> None:
         sys.setprofile(self._previous)
         self._stack.clear()
@@ -216,6 +229,8 @@ class Trace:
             if arg is not None and not frame.f_code.co_flags & _GENERATOR_FLAGS:
                 call.result = _safe_summary(arg)
 
+    # A call starts: make its `Call` (or find the one of a resumed
+    # generator) and hang it under the innermost open call.
     def _open(self, frame: FrameType) -> None:
         call = self._generators.get(frame)
         if call is None:
@@ -224,6 +239,7 @@ class Trace:
             except Exception:
                 owner, args = "", "?"
             call = Call(frame.f_code.co_name, _where(frame), owner, args)
+            # No open call means a new root of the tree.
             parent = self._stack[-1][1].children if self._stack else self.roots
             parent.append(call)
             if frame.f_code.co_flags & _GENERATOR_FLAGS:
