@@ -18,14 +18,17 @@ Examples:
     └── param bias  (3,) float32  requires_grad=True
 """
 
+# Annotations stay as text, so a dataclass can name itself in its fields.
 from __future__ import annotations
 
+# Plain dataclasses hold the tree; no torch import is needed at all.
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-
+# The public names of this file.
 __all__ = ["ModuleInfo", "TensorInfo", "HookInfo", "build_info", "explain", "render_text", "render_mermaid", "render_rich"]
 
+# The three output forms `explain` accepts.
 Format = Literal["tree", "text", "mermaid"]
 
 # The hook dicts worth showing. Torch also keeps helper dicts such as
@@ -51,10 +54,13 @@ class TensorInfo:
     object appears in the tree (a shared or tied weight).
     """
 
+    # Name and kind; shape and dtype stay None for a `None` slot.
     name: str
     kind: Literal["param", "buffer"]
     shape: tuple[int, ...] | None
     dtype: str | None
+    # Only one of these two applies: requires_grad to parameters,
+    # persistent to buffers. The other stays None.
     requires_grad: bool | None = None
     persistent: bool | None = None
     also_named: list[str] = field(default_factory=list)
@@ -64,6 +70,7 @@ class TensorInfo:
 class HookInfo:
     """The hooks stored in one hook dict of a module, by function name."""
 
+    # e.g. "_forward_hooks" and ["log_shapes"].
     dict_name: str
     names: list[str]
 
@@ -78,10 +85,12 @@ class ModuleInfo:
     duplicates).
     """
 
+    # `name` is the key in the parent's `_modules`; `path` the full dotted path.
     name: str
     path: str
     class_name: str
     training: bool
+    # What the node holds. `default_factory` gives each node fresh lists.
     tensors: list[TensorInfo] = field(default_factory=list)
     hooks: list[HookInfo] = field(default_factory=list)
     children: list[ModuleInfo] = field(default_factory=list)
@@ -101,6 +110,7 @@ def is_module_like(obj: Any) -> bool:
     return isinstance(state, dict) and all(key in state for key in ("_parameters", "_buffers", "_modules"))
 
 
+# Dotted paths, with no leading dot at the root: "" + "fc" is "fc".
 def _join(prefix: str, name: str) -> str:
     return f"{prefix}.{name}" if prefix else name
 
@@ -132,6 +142,7 @@ def _others(paths: dict[int, list[str]], obj: Any, own: str) -> list[str]:
     return [path or "(root)" for path in paths.get(id(obj), []) if path != own]
 
 
+# One `TensorInfo`, with the other names of the same tensor object.
 def _tensor_info(
     name: str, kind: Literal["param", "buffer"], tensor: Any, own: str, paths: dict, persistent: bool | None
 ) -> TensorInfo:
@@ -244,6 +255,7 @@ def hook_label(info: HookInfo) -> str:
     return f"hooks {info.dict_name}: {', '.join(info.names)}"
 
 
+# A node's own lines, before its children: tensors first, then hooks.
 def _item_labels(info: ModuleInfo) -> list[str]:
     return [tensor_label(t) for t in info.tensors] + [hook_label(h) for h in info.hooks]
 
@@ -270,8 +282,10 @@ def render_text(info: ModuleInfo) -> str:
 
 def render_rich(info: ModuleInfo) -> Any:
     """Render the tree as a `rich.tree.Tree` (print it with a rich Console)."""
+    # Imported here: `rich` is needed only for this one form.
     from rich.tree import Tree
 
+    # The same walk as `render_text`, but rich draws the branches.
     def walk(node: ModuleInfo, tree: Tree) -> None:
         for label in _item_labels(node):
             tree.add(label, style="cyan" if label.startswith("param") else "green")
@@ -301,11 +315,13 @@ def render_mermaid(info: ModuleInfo) -> str:
     # root) and remember the id of each drawn path, "(root)" for the root.
     ids: dict[str, str] = {}
 
+    # One box per module; an arrow from the parent, labelled with the name.
     def walk(node: ModuleInfo, parent_id: str | None) -> None:
         if node.repeat:
             # Point the edge at the box drawn the first time.
             lines.append(f'    {parent_id} -.->|"{_mermaid_text(node.name)}"| {ids[node.also_named[0]]}')
             return
+        # A new box: its id, then its text (class name in bold, then items).
         node_id = ids[node.path or "(root)"] = f"m{len(ids)}"
         body = "<br/>".join([f"<b>{node.class_name}</b>", *map(_mermaid_text, _item_labels(node))])
         lines.append(f'    {node_id}["{body}"]')
