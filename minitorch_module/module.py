@@ -1321,9 +1321,9 @@ class Module:
             )
         return _add_hook(self._state_dict_hooks, hook)
 
-    # The loading side of the same future flag: the tensor decides how to
-    # load (`module_load`, which a tensor subclass may override), then the
-    # contents are swapped in place, as `_apply` does above.
+    # The loading side of the swap future flag (see `_apply`): the tensor
+    # decides how to load (`module_load`, which a tensor subclass may
+    # override), then the contents are swapped in place.
     def _swap_in(self, param: torch.Tensor, input_param: torch.Tensor, assign: bool) -> None:
         new_param = param.module_load(input_param, assign=assign)
         if id(new_param) == id(input_param) or id(new_param) == id(param):
