@@ -1466,16 +1466,16 @@ class Module:
     # function `inner()` inside. We cut it into named steps; to read the two
     # side by side:
     #
-    # | torch                                 | here                          |
-    # |---------------------------------------|-------------------------------|
-    # | the "no hooks" test at the top        | `_call_impl`                  |
-    # | `try: inner() except: ...; raise`     | `_call_with_hooks`            |
-    # | locals `result`, `called_always_called_hooks` | `_Call` (hooks.py)    |
-    # | the body of `inner()`                 | `_run_call`                   |
-    # | its forward pre-hook loop             | `_run_forward_pre_hooks`      |
-    # | its forward hook loop                 | `_run_forward_hooks`          |
-    # | its non-full backward hook part       | `_attach_old_backward_hooks`  |
-    # | the `except` branch                   | `_run_always_called_hooks`    |
+    # | torch                                        | here                         |
+    # |----------------------------------------------|------------------------------|
+    # | the "no hooks" test at the top               | `_call_impl`                 |
+    # | `try: return inner()` and its `except`       | `_call_with_hooks`           |
+    # | the locals `result`, `called_always_called_hooks` | `_Call` (hooks.py)      |
+    # | the body of `inner()`                        | `_run_call`                  |
+    # | the forward pre-hook loop in `inner()`       | `_run_forward_pre_hooks`     |
+    # | the forward hook loop in `inner()`           | `_run_forward_hooks`         |
+    # | the non-full backward hook part of `inner()` | `_attach_old_backward_hooks` |
+    # | the body of the `except` branch              | `_run_always_called_hooks`   |
     #
     # torch's `__call__` is a thin `_wrapped_call_impl` that first checks for
     # a `torch.compile`d version; we have no compiler, so `__call__` is
