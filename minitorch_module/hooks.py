@@ -410,8 +410,7 @@ class BackwardHook:
             return tuple(new_values), positions
         return type(values)(*new_values), positions
 
-    # -- the input side ------------------------------------------------
-
+    # The input side: wrap the arguments before `forward` runs.
     def setup_input_hook(self, args: tuple) -> tuple:
         """Wrap the positional inputs; return the args to pass to `forward`."""
         new_args, positions = self._wrap_tensors(args, lambda node: node.register_hook(self._on_input_grads))
@@ -438,8 +437,7 @@ class BackwardHook:
         # Autograd wants one gradient per wrapped tensor, without the Nones.
         return tuple(grads[i] for i in self.input_tensors_index)
 
-    # -- the output side -----------------------------------------------
-
+    # The output side: wrap the result after the forward hooks ran.
     def setup_output_hook(self, result: Any) -> Any:
         """Wrap the output (a tensor or a tuple); return what `__call__` returns."""
         # One tensor is handled as a tuple of one, then unwrapped again.

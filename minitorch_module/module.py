@@ -1251,10 +1251,9 @@ class Module:
             raise RuntimeError(f"Error(s) in loading state_dict for {self.__class__.__name__}:\n\t{details}")
         return _IncompatibleKeys(missing_keys, unexpected_keys)
 
-    # -- state_dict hooks ------------------------------------------------
-
-    # Four hook points: before and after saving, before and after loading.
-    # Each `register_*` stores the hook and returns a removable handle.
+    # The state_dict hooks have four hook points: before and after saving,
+    # before and after loading. Each `register_*` stores the hook and
+    # returns a removable handle.
     def register_state_dict_pre_hook(self, hook: Callable) -> RemovableHandle:
         """Call `hook(module, prefix, keep_vars)` before this module saves its state."""
         return _add_hook(self._state_dict_pre_hooks, hook)
@@ -1391,8 +1390,8 @@ class Module:
             self._forward_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    # -- backward hooks ----------------------------------------------------
-
+    # Backward hooks: they run during `loss.backward()`, when the gradients
+    # of this module's outputs (pre-hooks) and inputs (hooks) are ready.
     # exercise: backward_hooks
     def register_full_backward_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """Call `hook(module, grad_output)` when the gradients of the outputs are ready.
