@@ -152,6 +152,14 @@ class LazyModuleMixin:
         )
 
 
+# Lazy layers materialize their placeholders in place; a slot that a user
+# filled with a real Parameter in the meantime has nothing to materialize.
+def _check_still_lazy(module: Any, name: str) -> None:
+    """Raise torch's AssertionError if `module.<name>` is no longer a placeholder."""
+    if not isinstance(getattr(module, name), UninitializedParameter):
+        raise AssertionError(f"self.{name} must be an UninitializedParameter")
+
+
 # ------------------------------------------------------------------
 # LazyLinear
 # ------------------------------------------------------------------
@@ -226,9 +234,13 @@ class _LazyConvXdMixin(LazyModuleMixin):
             self.in_channels = self._get_in_channels(input)
             if self.in_channels % self.groups != 0:
                 raise ValueError("in_channels must be divisible by groups")
+            # A user may have replaced a placeholder by a real parameter;
+            # torch then stops with an AssertionError, and so do we.
+            _check_still_lazy(self, "weight")
             shape = self._weight_shape(self.in_channels, self.out_channels, self.groups, self.kernel_size)
             self.weight.materialize(shape)
             if self.bias is not None:
+                _check_still_lazy(self, "bias")
                 self.bias.materialize((self.out_channels,))
             self.reset_parameters()
 
@@ -400,8 +412,10 @@ class _LazyBatchNorm(LazyModuleMixin, _BatchNorm):
         if self.has_uninitialized_params():
             self.num_features = input.shape[1]
             if self.affine:
+                _check_still_lazy(self, "weight")
                 self.weight.materialize((self.num_features,))
                 if self.bias is not None:
+                    _check_still_lazy(self, "bias")
                     self.bias.materialize((self.num_features,))
             if self.track_running_stats:
                 self.running_mean.materialize((self.num_features,))
