@@ -28,7 +28,7 @@ def _lazy_mixin(nn):
 # ------------------------------------------------ uninitialized tensors
 
 
-@scenario("layers", methods=("UninitializedParameter",))
+@scenario("layers", methods=("UninitializedParameter", "shape"))
 def uninitialized_parameter_is_a_parameter_without_shape(nn, see):
     """An UninitializedParameter is a Parameter; it knows dtype and device but not its shape."""
     p = nn.UninitializedParameter(dtype=torch.float64)
@@ -39,7 +39,7 @@ def uninitialized_parameter_is_a_parameter_without_shape(nn, see):
     see.raises(lambda: p.shape)
 
 
-@scenario("layers", methods=("UninitializedParameter",))
+@scenario("layers", methods=("UninitializedParameter", "__torch_function__", "share_memory_"))
 def uninitialized_parameter_refuses_tensor_math(nn, see):
     """Any operation but a conversion is a ValueError that names the function."""
     p = nn.UninitializedParameter()
@@ -50,7 +50,7 @@ def uninitialized_parameter_refuses_tensor_math(nn, see):
     see(p.to(torch.float16).dtype)
 
 
-@scenario("layers", methods=("UninitializedParameter.materialize",))
+@scenario("layers", methods=("UninitializedParameter.materialize", "materialize"))
 def materialize_keeps_the_object_and_changes_its_class(nn, see):
     """materialize(shape) fills the same Python object, which becomes a plain Parameter."""
     p = nn.UninitializedParameter(requires_grad=False, dtype=torch.float64)
@@ -77,7 +77,7 @@ def uninitialized_buffer_carries_buffer_marks(nn, see):
     see.keys(m.state_dict())
 
 
-@scenario("layers", methods=("UninitializedParameter",))
+@scenario("layers", methods=("UninitializedParameter", "__reduce_ex__", "__deepcopy__"))
 def uninitialized_parameter_copies_and_pickles(nn, see):
     """deepcopy and pickle give a new placeholder with the same settings."""
     p = nn.UninitializedParameter(requires_grad=False, dtype=torch.float64)
@@ -105,7 +105,7 @@ def lazy_linear_starts_with_placeholders(nn, see):
     see.repr(nn.LazyLinear(3, bias=False))
 
 
-@scenario("layers", methods=("LazyLinear.initialize_parameters", "LazyModuleMixin._infer_parameters"))
+@scenario("layers", methods=("LazyLinear.initialize_parameters", "initialize_parameters", "LazyModuleMixin._infer_parameters"))
 def lazy_linear_first_call_materializes_and_becomes_linear(nn, see):
     """The first call draws the same weights as torch, removes the hooks and turns into Linear."""
     layer = nn.LazyLinear(3)
@@ -183,7 +183,7 @@ def lazy_module_refuses_data_parallel(nn, see):
     see.keys(layer._replicate_for_data_parallel()._parameters)
 
 
-@scenario("layers", methods=("LazyModuleMixin.initialize_parameters",))
+@scenario("layers", methods=("LazyModuleMixin.initialize_parameters", "initialize_parameters"))
 def lazy_mixin_without_initialize_parameters(nn, see):
     """A lazy module that does not write initialize_parameters fails at its first call."""
 
@@ -279,7 +279,7 @@ def lazy_batchnorm_has_parameter_and_buffer_placeholders(nn, see):
     see.keys(nn.LazyBatchNorm1d(track_running_stats=False).state_dict())
 
 
-@scenario("layers", methods=("LazyBatchNorm1d.initialize_parameters", "LazyBatchNorm2d.initialize_parameters"))
+@scenario("layers", methods=("LazyBatchNorm1d.initialize_parameters", "LazyBatchNorm2d.initialize_parameters", "initialize_parameters"))
 def lazy_batchnorm_first_call_matches_batchnorm(nn, see):
     """After the first batch: BatchNorm's class, repr, output and running statistics."""
     for layer, x in ((nn.LazyBatchNorm1d(), torch.randn(6, 3) * 2 + 1), (nn.LazyBatchNorm2d(bias=False), torch.randn(2, 4, 3, 3))):

@@ -20,6 +20,8 @@ Examples:
     Linear(in_features=3, out_features=2, bias=True)
 """
 
+# The lazy layers extend the eager ones: each becomes its eager class
+# (`cls_to_become`) after the first forward.
 from __future__ import annotations
 
 import itertools
@@ -32,6 +34,8 @@ from .conv import Conv1d, Conv2d, Conv3d, ConvTranspose1d, ConvTranspose2d, Conv
 from .linear import Linear
 from .normalization import BatchNorm1d, BatchNorm2d, _BatchNorm
 
+# LazyModuleMixin is listed here but not in the package's `__all__`:
+# torch.nn does not export it either (it lives in torch.nn.modules.lazy).
 __all__ = [
     "LazyModuleMixin",
     "LazyLinear",
@@ -69,6 +73,7 @@ class LazyModuleMixin:
     cls_to_become: type | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        """Build the layer itself, then register the two lazy hooks."""
         super().__init__(*args, **kwargs)
         # Both handles are kept as plain attributes, so the hooks can be
         # removed once the shapes are known: a lazy module stops being lazy.
@@ -183,6 +188,7 @@ class LazyLinear(LazyModuleMixin, Linear):
     cls_to_become = Linear
 
     def __init__(self, out_features: int, bias: bool = True, device: Any = None, dtype: Any = None) -> None:
+        """Like Linear, without in_features."""
         factory_kwargs = {"device": device, "dtype": dtype}
         # bias=False here: a bias of size 0 would be created only to be
         # replaced two lines below.
@@ -284,6 +290,7 @@ class _LazyConvNd(_LazyConvXdMixin):
         device: Any = None,
         dtype: Any = None,
     ) -> None:
+        """Build the convolution with 0 channels and no bias, then put in placeholders."""
         factory_kwargs = {"device": device, "dtype": dtype}
         super().__init__(0, 0, kernel_size, stride, padding, dilation, groups, False, padding_mode, **factory_kwargs)
         self._make_lazy(out_channels, bias, factory_kwargs)
@@ -335,6 +342,7 @@ class _LazyConvTransposeNd(_LazyConvXdMixin):
         device: Any = None,
         dtype: Any = None,
     ) -> None:
+        """Build the transposed convolution with 0 channels and no bias, then put in placeholders."""
         factory_kwargs = {"device": device, "dtype": dtype}
         super().__init__(
             0, 0, kernel_size, stride, padding, output_padding, groups, False, dilation, padding_mode,
@@ -372,7 +380,7 @@ class LazyConvTranspose3d(_LazyConvTransposeNd, ConvTranspose3d):
 # BatchNorm has placeholders of both kinds: weight and bias are
 # parameters, the running statistics are buffers. The step counter has
 # no size to learn, so it is a real tensor from the start.
-class _LazyBatchNorm(LazyModuleMixin, _BatchNorm):
+class _LazyNormBase(LazyModuleMixin, _BatchNorm):
     """Shared code of LazyBatchNorm1d/2d: num_features comes from the input."""
 
     def __init__(
@@ -386,12 +394,15 @@ class _LazyBatchNorm(LazyModuleMixin, _BatchNorm):
         *,
         bias: bool = True,
     ) -> None:
+        """Like BatchNorm, without num_features."""
         factory_kwargs = {"device": device, "dtype": dtype}
         # Built with nothing (no affine, no statistics), so nothing is drawn;
         # then the real settings and the placeholders are put in.
         super().__init__(0, eps, momentum, False, False, bias=False, **factory_kwargs)
         self.affine = affine
         self.track_running_stats = track_running_stats
+        # weight/bias were registered as None above; assigning a placeholder
+        # (a Parameter) fills the same slot. Running stats likewise.
         if self.affine:
             self.weight = UninitializedParameter(**factory_kwargs)
             if bias:
@@ -417,13 +428,14 @@ class _LazyBatchNorm(LazyModuleMixin, _BatchNorm):
                 if self.bias is not None:
                     _check_still_lazy(self, "bias")
                     self.bias.materialize((self.num_features,))
+            # The buffers become plain tensors; reset fills in 0s and 1s.
             if self.track_running_stats:
                 self.running_mean.materialize((self.num_features,))
                 self.running_var.materialize((self.num_features,))
             self.reset_parameters()
 
 
-class LazyBatchNorm1d(_LazyBatchNorm):
+class LazyBatchNorm1d(_LazyNormBase):
     """A BatchNorm1d whose num_features is read from the first input."""
 
     # The class it becomes after the first forward.
@@ -434,7 +446,7 @@ class LazyBatchNorm1d(_LazyBatchNorm):
         BatchNorm1d._check_input_dim(self, input)
 
 
-class LazyBatchNorm2d(_LazyBatchNorm):
+class LazyBatchNorm2d(_LazyNormBase):
     """A BatchNorm2d whose num_features is read from the first input."""
 
     # The class it becomes after the first forward.
