@@ -80,6 +80,22 @@ class LazyModuleMixin:
         self._load_hook = self._register_load_state_dict_pre_hook(self._lazy_load_hook)
         self._initialize_hook = self.register_forward_pre_hook(self._infer_parameters, with_kwargs=True)
 
+    # How the rest of Module copes with placeholders: most of it needs no
+    # lazy code at all.
+    #
+    # - `model.double()` or `.to()` runs `_apply`, which calls
+    #   `param.double()` (allowed on a placeholder, see `_allowed_methods`
+    #   in parameter.py) and stores the result with `param.data = ...`.
+    #   The placeholder keeps its class and gets the new dtype, which
+    #   `materialize` then keeps.
+    # - `load_state_dict` skips the shape checks for a slot that is still a
+    #   placeholder (`_load_one` in module.py asks `is_lazy`): there is no
+    #   shape to compare, and `copy_` between two placeholders is allowed.
+    # - `share_memory()` and any tensor math reach the placeholder's
+    #   errors, with torch's messages.
+    #
+    # Two things do need the mixin: saving (below) and the load hook.
+    #
     # `state_dict()` of a lazy module still lists the placeholders, so the
     # keys are the same before and after the first forward. The usual
     # `detach()` is skipped for them: it is not an allowed operation on a
