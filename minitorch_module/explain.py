@@ -57,7 +57,7 @@ class TensorInfo:
 
     name: str
     kind: Literal["param", "buffer"]
-    shape: tuple[int, ...] | None
+    shape: tuple[int, ...] | str | None
     dtype: str | None
     requires_grad: bool | None = None
     persistent: bool | None = None
@@ -136,6 +136,15 @@ def _others(paths: dict[int, list[str]], obj: Any, own: str) -> list[str]:
     return [path or "(root)" for path in paths.get(id(obj), []) if path != own]
 
 
+# A lazy module's placeholder (UninitializedParameter, torch's or ours) has
+# no shape yet: asking for it raises. Both kinds have `materialize`.
+def _shape_or_uninitialized(tensor: Any) -> tuple[int, ...] | str:
+    """The tensor's shape as a tuple, or "uninitialized" for a lazy placeholder."""
+    if hasattr(tensor, "materialize"):
+        return "uninitialized"
+    return tuple(tensor.shape)
+
+
 def _tensor_info(
     name: str, kind: Literal["param", "buffer"], tensor: Any, own: str, paths: dict, persistent: bool | None
 ) -> TensorInfo:
@@ -146,7 +155,7 @@ def _tensor_info(
     return TensorInfo(
         name,
         kind,
-        tuple(tensor.shape),
+        _shape_or_uninitialized(tensor),
         str(tensor.dtype).removeprefix("torch."),
         requires_grad=tensor.requires_grad if kind == "param" else None,
         persistent=persistent,

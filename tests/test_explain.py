@@ -163,3 +163,10 @@ def test_tree_still_prints_on_a_rich_console():
     tree = explain(minitorch_module.Linear(1, 1))
     console.print(tree)
     assert console.file.getvalue().rstrip("\n") == repr(tree)
+
+
+def test_lazy_placeholders_are_shown_as_uninitialized(nn):
+    # Asking a placeholder for its shape raises; explain must not.
+    info = build_info(nn.LazyLinear(3))
+    assert tensor(info, "weight").shape == "uninitialized"
+    assert "param weight  uninitialized float32  requires_grad=True" in explain(nn.LazyLinear(3), format="text")
