@@ -19,7 +19,7 @@ from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Se
 from .layers import *  # noqa: F401,F403  (every layer, listed in layers.__all__)
 from .layers import __all__ as _layer_names
 from .module import Module
-from .parameter import Buffer, Parameter
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
 # Teaching tools (not part of torch.nn, so not in `__all__`): they look
 # inside any module tree, torch's or ours.
@@ -32,6 +32,8 @@ __all__ = [
     "Module",
     "Parameter",
     "Buffer",
+    "UninitializedParameter",
+    "UninitializedBuffer",
     "Sequential",
     "ModuleList",
     "ModuleDict",

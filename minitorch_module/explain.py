@@ -21,12 +21,16 @@ Examples:
 # Annotations stay as text, so a dataclass can name itself in its fields.
 from __future__ import annotations
 
-# Plain dataclasses hold the tree; no torch import is needed at all.
+# The tree is held in plain dataclasses; rich draws it (see ExplainTree).
+import io
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from rich.console import Console
+from rich.tree import Tree
+
 # The public names of this file.
-__all__ = ["ModuleInfo", "TensorInfo", "HookInfo", "build_info", "explain", "render_text", "render_mermaid", "render_rich"]
+__all__ = ["ModuleInfo", "TensorInfo", "HookInfo", "build_info", "explain", "render_text", "render_mermaid", "render_rich", "ExplainTree"]
 
 # The three output forms `explain` accepts.
 Format = Literal["tree", "text", "mermaid"]
@@ -57,7 +61,7 @@ class TensorInfo:
     # Name and kind; shape and dtype stay None for a `None` slot.
     name: str
     kind: Literal["param", "buffer"]
-    shape: tuple[int, ...] | None
+    shape: tuple[int, ...] | str | None
     dtype: str | None
     # Only one of these two applies: requires_grad to parameters,
     # persistent to buffers. The other stays None.
@@ -142,6 +146,15 @@ def _others(paths: dict[int, list[str]], obj: Any, own: str) -> list[str]:
     return [path or "(root)" for path in paths.get(id(obj), []) if path != own]
 
 
+# A lazy module's placeholder (UninitializedParameter, torch's or ours) has
+# no shape yet: asking for it raises. Both kinds have `materialize`.
+def _shape_or_uninitialized(tensor: Any) -> tuple[int, ...] | str:
+    """The tensor's shape as a tuple, or "uninitialized" for a lazy placeholder."""
+    if hasattr(tensor, "materialize"):
+        return "uninitialized"
+    return tuple(tensor.shape)
+
+
 # One `TensorInfo`, with the other names of the same tensor object.
 def _tensor_info(
     name: str, kind: Literal["param", "buffer"], tensor: Any, own: str, paths: dict, persistent: bool | None
@@ -153,7 +166,7 @@ def _tensor_info(
     return TensorInfo(
         name,
         kind,
-        tuple(tensor.shape),
+        _shape_or_uninitialized(tensor),
         str(tensor.dtype).removeprefix("torch."),
         requires_grad=tensor.requires_grad if kind == "param" else None,
         persistent=persistent,
@@ -280,10 +293,44 @@ def render_text(info: ModuleInfo) -> str:
     return "\n".join(lines)
 
 
-def render_rich(info: ModuleInfo) -> Any:
-    """Render the tree as a `rich.tree.Tree` (print it with a rich Console)."""
-    # Imported here: `rich` is needed only for this one form.
-    from rich.tree import Tree
+# A plain rich Tree prints as `<rich.tree.Tree object at 0x...>` when a
+# REPL or a notebook shows it: only a rich Console knows how to draw it.
+# This subclass draws itself everywhere: its repr is the tree as text (the
+# REPL), and it offers HTML to Jupyter. A rich Console still draws it as
+# an ordinary Tree, with colours.
+class ExplainTree(Tree):
+    """The rich Tree that `explain(model)` returns; it displays itself."""
+
+    def _render(self, **console_options: Any) -> Console:
+        """Draw the tree on a console that writes to memory, not the screen."""
+        # force_jupyter=False: inside a notebook, rich would otherwise send
+        # the drawing straight to the notebook instead of to our buffer.
+        console = Console(file=io.StringIO(), width=120, force_jupyter=False, **console_options)
+        console.print(self)
+        return console
+
+    # `repr` is what a REPL shows for a returned value; `str` is what
+    # `print(tree)` writes. Both are the plain text drawing.
+    def __repr__(self) -> str:
+        return self._render(color_system=None).file.getvalue().rstrip("\n")
+
+    # Without this, `str` would fall back to our `__repr__` anyway; it is
+    # written out so the two are read together.
+    def __str__(self) -> str:
+        return repr(self)
+
+    # Jupyter asks for HTML first. `record=True` keeps what was printed so
+    # rich can export it as HTML, with the colours as inline styles.
+    def _repr_html_(self) -> str:
+        return self._render(record=True).export_html(inline_styles=True, code_format="<pre>{code}</pre>")
+
+    # Newer front ends ask for all formats at once.
+    def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, str]:
+        return {"text/plain": repr(self), "text/html": self._repr_html_()}
+
+
+def render_rich(info: ModuleInfo) -> ExplainTree:
+    """Render the tree as a rich Tree that also displays itself in a REPL or notebook."""
 
     # The same walk as `render_text`, but rich draws the branches.
     def walk(node: ModuleInfo, tree: Tree) -> None:
@@ -292,7 +339,7 @@ def render_rich(info: ModuleInfo) -> Any:
         for child in node.children:
             walk(child, tree.add(module_label(child), style="bold"))
 
-    root = Tree(module_label(info), style="bold")
+    root = ExplainTree(module_label(info), style="bold")
     walk(info, root)
     return root
 

@@ -27,7 +27,7 @@ import inspect
 import itertools
 import warnings
 from collections import OrderedDict, namedtuple
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, TypeVar
 
 # From torch we take tensors and two tests about tensor types. Nothing from
 # `torch.nn`: that is what this file re-writes.
@@ -39,7 +39,7 @@ from torch.utils._python_dispatch import is_traceable_wrapper_subclass
 # two tensor types a module stores (parameter.py).
 from . import hooks as _hooks
 from .hooks import RemovableHandle, _add_hook, _as_tensor_tuple, _Call, _warn_old_backward_hook
-from .parameter import Buffer, Parameter
+from .parameter import Buffer, Parameter, is_lazy
 
 # `from minitorch_module.module import *` gives only the class.
 __all__ = ["Module"]
@@ -85,6 +85,13 @@ class Module:
     # holds a stand-in that raises a clear error; it is set after the class
     # (section 10), because it is a plain function, not a method.
     forward: Callable[..., Any]
+
+    # Kept only because torch has it: it used to ask for a patch of a module's
+    # source when it changed. Nothing reads it any more.
+    dump_patches: bool = False
+
+    # `compile()` stores the compiled call here; `None` means "not compiled".
+    _compiled_call_impl: Callable[..., Any] | None = None
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         """Create the empty dicts that hold parameters, buffers, submodules and hooks."""
@@ -359,6 +366,17 @@ class Module:
             self._set_buffer(name, value)
             return
 
+        # A torch.nn Module or Parameter lands here too: warn, since the user
+        # almost certainly expected it to be registered.
+        kind = _torch_nn_kind(value)
+        if kind is not None:
+            warnings.warn(
+                f"'{name}' of {type(self).__name__} is a torch.nn.{kind} ({type(value).__name__}), not a "
+                f"minitorch_module one, so it is kept as a plain attribute: it will not appear in repr(), "
+                f"state_dict(), parameters() or be moved by .to(). Build it with minitorch_module instead.",
+                UserWarning,
+                stacklevel=2,
+            )
         # Everything else (ints, strings, plain tensors under a new name)
         # is an ordinary attribute in the instance `__dict__`.
         object.__setattr__(self, name, value)
@@ -662,6 +680,16 @@ class Module:
         With `set_to_none=True` (the default) `p.grad` becomes `None`, which
         frees memory; otherwise the gradient tensor is filled with zeros.
         """
+        # A DataParallel replica's parameters are copies made inside the
+        # graph, not leaves: zeroing their grads does nothing useful.
+        if getattr(self, "_is_replica", False):
+            warnings.warn(
+                "Calling .zero_grad() from a module created with nn.DataParallel() has no effect. "
+                "The parameters are copied (in a differentiable manner) from the original module. "
+                "This means they are not leaf nodes in autograd and so don't accumulate gradients. "
+                "If you need gradients in your forward method, consider using autograd.grad instead.",
+                stacklevel=2,
+            )
         # Parameters that never got a gradient have nothing to reset.
         for param in self.parameters():
             if param.grad is None:
@@ -992,6 +1020,10 @@ class Module:
         if type(self).get_extra_state is not Module.get_extra_state:
             destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
 
+    # The type of `state_dict(destination=...)`: whatever dict-like object
+    # you pass in is what you get back. torch keeps it on the class.
+    T_destination = TypeVar("T_destination", bound=dict[str, Any])
+
     # exercise: state_dict
     def state_dict(self, *args: Any, destination: Any = None, prefix: str = "", keep_vars: bool = False) -> Any:
         """Return an ordered dict of every parameter and persistent buffer, by path.
@@ -1119,11 +1151,14 @@ class Module:
                 f"received {type(input_param)}"
             )
             return
+        # An uninitialized (lazy) parameter has no shape yet, so there is
+        # nothing to compare: the shape checks below are skipped for it.
+        param_is_lazy = is_lazy(param)
         # Very old checkpoints stored scalars as 1-element vectors.
-        if len(param.shape) == 0 and len(input_param.shape) == 1 and input_param.shape[0] == 1:
+        if not param_is_lazy and len(param.shape) == 0 and len(input_param.shape) == 1 and input_param.shape[0] == 1:
             input_param = input_param[0]
         # Shapes must match exactly: no broadcasting when loading weights.
-        if input_param.shape != param.shape:
+        if not param_is_lazy and input_param.shape != param.shape:
             error_msgs.append(
                 f"size mismatch for {key}: copying a param with shape {input_param.shape} from checkpoint, "
                 f"the shape in current model is {param.shape}."
@@ -1476,9 +1511,8 @@ class Module:
     # | the non-full backward hook part of `inner()` | `_attach_old_backward_hooks` |
     # | the body of the `except` branch              | `_run_always_called_hooks`   |
     #
-    # torch's `__call__` is a thin `_wrapped_call_impl` that first checks for
-    # a `torch.compile`d version; we have no compiler, so `__call__` is
-    # `_call_impl` itself.
+    # Both start `__call__` with a thin `_wrapped_call_impl` (below) that first
+    # checks for a `torch.compile`d version of the call.
     def _call_impl(self, *args: Any, **kwargs: Any) -> Any:
         # Fast path: most modules have no hooks at all, so check once and
         # call `forward` directly. This keeps a plain call cheap.
@@ -1626,9 +1660,36 @@ class Module:
         if new is not None:
             call.result = new
 
-    # `model(x)` calls `type(model).__call__`. Making it the same function
-    # as `_call_impl` (not a method that calls it) saves one call per module.
-    __call__: Callable[..., Any] = _call_impl
+    # `model(x)` first asks: was this module compiled? `compile()` stores a
+    # compiled version of `_call_impl`; otherwise the normal path runs.
+    # (`_call_impl` cannot check this itself: the compiled code calls it.)
+    def _wrapped_call_impl(self, *args: Any, **kwargs: Any) -> Any:
+        if self._compiled_call_impl is not None:
+            return self._compiled_call_impl(*args, **kwargs)
+        return self._call_impl(*args, **kwargs)
+
+    __call__: Callable[..., Any] = _wrapped_call_impl
+
+    # `torch.compile` traces `_call_impl` (hooks included) into fast code.
+    # Nothing is compiled here: that happens lazily at the first call.
+    def compile(self, *args: Any, **kwargs: Any) -> None:
+        """Compile this module's calls with `torch.compile(self._call_impl, *args, **kwargs)`."""
+        self._compiled_call_impl = torch.compile(self._call_impl, *args, **kwargs)
+
+    # `nn.DataParallel` copies a module to each device with this. The copy
+    # shares every dict except `_parameters` (emptied: DataParallel sets
+    # the copied parameters as plain attributes) and gets shallow copies of
+    # `_buffers` and `_modules`, so swapping an entry does not touch the
+    # original. `_is_replica` makes `zero_grad` warn.
+    def _replicate_for_data_parallel(self) -> Module:
+        """A shallow copy of this module for one DataParallel device."""
+        replica = self.__new__(type(self))
+        replica.__dict__ = self.__dict__.copy()
+        replica._parameters = {}
+        replica._buffers = replica._buffers.copy()
+        replica._modules = replica._modules.copy()
+        replica._is_replica = True
+        return replica
 
     # -- Advanced: the old backward-hook API --
 
@@ -1808,3 +1869,17 @@ def _addindent(text: str, spaces: int) -> str:
         return text
     rest = [" " * spaces + line if line.strip() else "" for line in lines[1:]]
     return "\n".join([lines[0], *rest])
+
+
+# Mixing libraries: a real `torch.nn.Linear` assigned to one of our modules
+# is not one of *our* Modules, so `__setattr__` would silently keep it as a
+# plain attribute. We recognise torch's classes by name (the clone never
+# imports torch.nn.Module) and return what it is, to warn about it.
+def _torch_nn_kind(value: Any) -> str | None:
+    """'Module' or 'Parameter' if `value` is a torch.nn one, else None."""
+    for cls in type(value).__mro__:
+        if cls.__name__ == "Module" and cls.__module__ == "torch.nn.modules.module":
+            return "Module"
+        if cls.__name__ == "Parameter" and cls.__module__ == "torch.nn.parameter":
+            return "Parameter"
+    return None

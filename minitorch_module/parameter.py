@@ -17,8 +17,8 @@ from typing import Any
 import torch
 from torch._C import _disabled_torch_function_impl
 
-# The two public names of this file.
-__all__ = ["Parameter", "Buffer"]
+# The public names of this file.
+__all__ = ["Parameter", "Buffer", "UninitializedParameter", "UninitializedBuffer", "is_lazy"]
 
 
 # `isinstance(t, Parameter)` must also say True for tensors of *other*
@@ -193,3 +193,141 @@ class Buffer(torch.Tensor, metaclass=_BufferMeta):
 
     # As for Parameter: operations give plain tensors.
     __torch_function__ = _disabled_torch_function_impl
+
+
+# ------------------------------------------------------------------
+# Lazy tensors: a parameter or buffer whose shape is not known yet
+# ------------------------------------------------------------------
+
+# `LazyLinear(3)` cannot create its weight: the number of input features is
+# known only when the first batch arrives. It holds a placeholder instead,
+# an empty tensor of the right class that remembers dtype, device and
+# requires_grad. The first forward gives it a shape ("materializes" it) and
+# turns it into an ordinary Parameter or tensor by changing its class.
+class UninitializedTensorMixin:
+    """What UninitializedParameter and UninitializedBuffer share."""
+
+    # The few tensor operations that still make sense without a shape:
+    # conversions (so `model.double()` and `.to()` work before the first
+    # forward), copying into it, and the checks `_apply` makes.
+    _allowed_methods = [
+        torch.Tensor.__hash__,
+        torch.Tensor.size,
+        torch.Tensor.copy_,
+        torch.Tensor.is_complex,
+        torch.Tensor.is_floating_point,
+        torch.Tensor.half,
+        torch.Tensor.float,
+        torch.Tensor.double,
+        torch.Tensor.char,
+        torch.Tensor.short,
+        torch.Tensor.int,
+        torch.Tensor.long,
+        torch.Tensor.cuda,
+        torch.Tensor.cpu,
+        torch.Tensor.to,
+        torch.Tensor.get_device,
+        torch._has_compatible_shallow_copy_type,
+    ]
+
+    # The tensor is changed in place: same Python object, new data, new
+    # class. So the module, an optimizer or anyone else holding it sees the
+    # real parameter afterwards.
+    def materialize(self, shape: Any, device: Any = None, dtype: Any = None) -> None:
+        """Give the placeholder a shape: new empty data, then become `cls_to_become`."""
+        if device is None:
+            device = self.data.device
+        if dtype is None:
+            dtype = self.data.dtype
+        self.data = torch.empty(shape, device=device, dtype=dtype)
+        self.__class__ = self.cls_to_become
+
+    # The shape is the one thing a placeholder does not know. torch names
+    # the usual way to get here: loading a lazy state_dict into a real model.
+    @property
+    def shape(self) -> Any:
+        raise RuntimeError(
+            "Can't access the shape of an uninitialized parameter or buffer. "
+            "This error usually happens in `load_state_dict` when trying to load "
+            "an uninitialized parameter into an initialized one. "
+            "Call `forward` to initialize the parameters before accessing their attributes."
+        )
+
+    # `module.share_memory()` reaches this through `_apply`.
+    def share_memory_(self) -> Any:
+        raise RuntimeError(
+            "Can't share memory on an uninitialized parameter or buffer. "
+            "Call `forward` to initialize the parameters before calling "
+            "`module.share_memory()`."
+        )
+
+    # There are no values to print: just the class name.
+    def __repr__(self) -> str:
+        return f"<{self.__class__.__name__}>"
+
+    # Pickle stores "call the class again with requires_grad", nothing more.
+    def __reduce_ex__(self, proto: Any) -> Any:
+        return (self.__class__, (self.requires_grad,))
+
+    # Every torch function called on a placeholder comes here first. Allowed
+    # ones run normally ("method-wrapper" is how property reads such as
+    # `.dtype` or `.grad` arrive); anything else is a clear ValueError.
+    @classmethod
+    def __torch_function__(cls, func: Any, types: Any, args: Any = (), kwargs: Any = None) -> Any:
+        if func in cls._allowed_methods or func.__class__.__name__ == "method-wrapper":
+            return super().__torch_function__(func, types, args, kwargs or {})
+        raise ValueError(
+            f"Attempted to use an uninitialized parameter in {func}. "
+            "This error happens when you are using a `LazyModule` or "
+            f"explicitly manipulating `torch.nn.parameter.{cls.__name__}` "
+            "objects. When using LazyModules Call `forward` with a dummy batch "
+            "to initialize the parameters before calling torch functions"
+        )
+
+
+def is_lazy(param: Any) -> bool:
+    """True for an UninitializedParameter or UninitializedBuffer."""
+    return isinstance(param, UninitializedTensorMixin)
+
+
+# Because it is a Parameter, assigning it to a module attribute registers it
+# like any weight: it appears in `parameters()` and `state_dict()` at once.
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """A Parameter whose shape is decided later, by `materialize`.
+
+    Examples:
+        >>> p = UninitializedParameter()
+        >>> p.materialize((2, 3))
+        >>> type(p).__name__, tuple(p.shape)
+        ('Parameter', (2, 3))
+    """
+
+    # What `materialize` turns it into.
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad: bool = True, device: Any = None, dtype: Any = None):
+        # An empty tensor carries the dtype and device until then.
+        data = torch.empty(0, device=device, dtype=dtype)
+        return torch.Tensor._make_subclass(cls, data, requires_grad)
+
+    # A deep copy is a new placeholder with the same settings.
+    def __deepcopy__(self, memo: dict) -> "UninitializedParameter":
+        if id(self) not in memo:
+            memo[id(self)] = type(self)(self.requires_grad, self.data.device, self.data.dtype)
+        return memo[id(self)]
+
+
+# A buffer placeholder, e.g. LazyBatchNorm's running mean. It carries the
+# same two marks as `Buffer(...)`, so assigning it registers a buffer.
+class UninitializedBuffer(UninitializedTensorMixin, torch.Tensor):
+    """A buffer whose shape is decided later; it becomes a plain tensor."""
+
+    # What `materialize` turns it into.
+    cls_to_become = torch.Tensor
+
+    def __new__(cls, requires_grad: bool = False, device: Any = None, dtype: Any = None, persistent: bool = True):
+        data = torch.empty(0, device=device, dtype=dtype)
+        tensor = torch.Tensor._make_subclass(cls, data, requires_grad)
+        tensor.persistent = persistent
+        tensor._is_buffer = True
+        return tensor

@@ -1,7 +1,7 @@
 """Error census: do the scenarios reach every `raise` in torch's Module code?
 
 The test reads the installed torch's `module.py`, `container.py` and
-`parameter.py` with `ast`, lists every `raise` statement, runs every scenario
+`parameter.py` (and the layer files listed in `FILES`) with `ast`, lists every `raise` statement, runs every scenario
 on the torch backend under a small line tracer, and lists the raises never
 reached. Each raise is either reached (so its error was compared with ours)
 or listed in `UNREACHABLE` below with a reason. The test fails otherwise.
@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import torch.nn.modules.container
+import torch.nn.modules.conv
+import torch.nn.modules.lazy
 import torch.nn.modules.module
 import torch.nn.parameter
 
@@ -29,6 +31,9 @@ FILES = {
     "module.py": Path(torch.nn.modules.module.__file__),
     "container.py": Path(torch.nn.modules.container.__file__),
     "parameter.py": Path(torch.nn.parameter.__file__),
+    # Issue 16: transposed and lazy convolutions, and the lazy-module mixin.
+    "conv.py": Path(torch.nn.modules.conv.__file__),
+    "lazy.py": Path(torch.nn.modules.lazy.__file__),
 }
 
 # Raises no scenario can reach on a CPU build of torch with the clone's
@@ -41,10 +46,9 @@ FILES = {
 # | JIT only             | register_buffer: ScriptModule ...            | needs torch.jit.ScriptModule      |
 # | internal assertion   | _apply: four AssertionErrors                 | guarded by the code just above    |
 # | internal helper      | _WrappedHook.__call__ / __setstate__         | private API, module already freed |
-# | lazy modules         | UninitializedTensorMixin (3 raises)          | the clone has no lazy modules     |
+# | abstract method      | _LazyConvXdMixin._get_num_spatial_dims       | every lazy conv class defines it  |
 _INTERNAL_ASSERT = "internal assertion: the lines above make it impossible"
 _WRAPPED_HOOK = "internal helper: only a private _WrappedHook whose module was freed"
-_LAZY = "lazy modules: UninitializedParameter is not part of the clone"
 UNREACHABLE: dict[tuple[str, str, str], str] = {
     ("module.py", "Module.register_buffer", 'raise RuntimeError("ScriptModule does not support non-persis'): (
         "JIT only: needs a torch.jit.ScriptModule"
@@ -57,9 +61,9 @@ UNREACHABLE: dict[tuple[str, str, str], str] = {
         _WRAPPED_HOOK
     ),
     ("module.py", "_WrappedHook.__setstate__", "raise RuntimeError("): _WRAPPED_HOOK,
-    ("parameter.py", "UninitializedTensorMixin.shape", "raise RuntimeError("): _LAZY,
-    ("parameter.py", "UninitializedTensorMixin.share_memory_", "raise RuntimeError("): _LAZY,
-    ("parameter.py", "UninitializedTensorMixin.__torch_function__", "raise ValueError("): _LAZY,
+    ("conv.py", "_LazyConvXdMixin._get_num_spatial_dims", "raise NotImplementedError"): (
+        "abstract method: every public lazy convolution overrides it"
+    ),
 }
 
 # Raises a CPU scenario CAN reach, but the clone does not have the feature

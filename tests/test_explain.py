@@ -112,3 +112,61 @@ def test_explain_rejects_what_is_not_a_module():
         explain(torch.zeros(1))
     with pytest.raises(ValueError, match="format"):
         explain(minitorch_module.Module(), format="svg")
+
+
+# ---------------------------------------------------------------- display
+
+
+def test_tree_repr_is_the_drawing_not_an_object_address(nn):
+    # A REPL shows repr(result): it must be the tree, not <rich.tree.Tree ...>.
+    tree = explain(nn.Sequential(nn.Linear(2, 3), nn.ReLU()))
+    text = repr(tree)
+    assert "object at 0x" not in text
+    assert text.splitlines()[0] == "(root) Sequential  training=True"
+    assert "└── 1 ReLU  training=True" in text
+    assert str(tree) == text
+
+
+def test_tree_repr_matches_the_text_format(nn):
+    model = shared_model(nn)
+    assert repr(explain(model)) == explain(model, format="text")
+
+
+def test_tree_offers_html_to_jupyter(nn):
+    tree = explain(nn.Linear(2, 3))
+    html = tree._repr_html_()
+    assert html.startswith("<pre>") and "param weight" in html and "style=" in html
+    bundle = tree._repr_mimebundle_()
+    assert bundle == {"text/plain": repr(tree), "text/html": html}
+
+
+def test_tree_draws_itself_inside_a_notebook(monkeypatch):
+    # rich sends output straight to the notebook when it detects Jupyter;
+    # the tree's repr must still return the drawing as text there.
+    import builtins
+
+    class ZMQInteractiveShell:  # the class name rich looks for
+        pass
+
+    monkeypatch.setattr(builtins, "get_ipython", lambda: ZMQInteractiveShell(), raising=False)
+    tree = explain(minitorch_module.Linear(1, 1))
+    assert repr(tree).startswith("(root) Linear")
+    assert "param bias" in tree._repr_html_()
+
+
+def test_tree_still_prints_on_a_rich_console():
+    import io
+
+    from rich.console import Console
+
+    console = Console(file=io.StringIO(), width=120)
+    tree = explain(minitorch_module.Linear(1, 1))
+    console.print(tree)
+    assert console.file.getvalue().rstrip("\n") == repr(tree)
+
+
+def test_lazy_placeholders_are_shown_as_uninitialized(nn):
+    # Asking a placeholder for its shape raises; explain must not.
+    info = build_info(nn.LazyLinear(3))
+    assert tensor(info, "weight").shape == "uninitialized"
+    assert "param weight  uninitialized float32  requires_grad=True" in explain(nn.LazyLinear(3), format="text")

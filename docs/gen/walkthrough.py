@@ -44,6 +44,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "sparse": ("layers/sparse.py", "Embedding"),
     "flatten": ("layers/flatten.py", "Flatten"),
     "attention": ("layers/attention.py", "Attention"),
+    "lazy": ("layers/lazy.py", "Lazy modules"),
 }
 
 
@@ -150,7 +151,8 @@ def _torch_class(name: str) -> type | None:
         return getattr(torch.nn, name)
     if name == "RemovableHandle":
         return torch.utils.hooks.RemovableHandle
-    for module in vars(torch.nn.modules).values():
+    # (UninitializedTensorMixin lives in torch.nn.parameter.)
+    for module in [*vars(torch.nn.modules).values(), torch.nn.parameter]:
         if inspect.ismodule(module) and hasattr(module, name):
             return getattr(module, name)
     return None

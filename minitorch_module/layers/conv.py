@@ -23,7 +23,7 @@ from ..module import Module
 from ..parameter import Parameter
 
 # The public layers of this file.
-__all__ = ["Conv1d", "Conv2d"]
+__all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
 
 # `kernel_size=3` means (3,) for Conv1d and (3, 3) for Conv2d; a tuple is
@@ -103,7 +103,8 @@ class _ConvNd(Module):
         self.padding_mode = padding_mode
         self._reversed_padding_repeated_twice = _pad_for_f_pad(padding, kernel_size, dilation)
         # Each output channel sees only in_channels // groups input channels.
-        shape = (out_channels, in_channels // groups, *kernel_size)
+        # (Transposed convolutions swap the first two sizes: see below.)
+        shape = self._weight_shape(in_channels, out_channels, groups, kernel_size)
         self.weight = Parameter(torch.empty(shape, **factory_kwargs))
         # One bias per output channel, or the name reserved as None.
         if bias:
@@ -111,6 +112,11 @@ class _ConvNd(Module):
         else:
             self.register_parameter("bias", None)
         self.reset_parameters()
+
+    @staticmethod
+    def _weight_shape(in_channels: int, out_channels: int, groups: int, kernel_size: tuple) -> tuple:
+        """The weight's shape: (out_channels, in_channels // groups, *kernel_size)."""
+        return (out_channels, in_channels // groups, *kernel_size)
 
     @staticmethod
     def _check_arguments(
@@ -205,3 +211,153 @@ class Conv2d(_ConvNd):
     # Two spatial dims: height and width.
     n = 2
     conv = staticmethod(F.conv2d)
+
+
+# Conv3d is the same layer over (N, C, D, H, W) input: only `n` and the
+# F function change.
+class Conv3d(_ConvNd):
+    """Convolution over (N, C, D, H, W) input.
+
+    Examples:
+        >>> Conv3d(1, 2, 3).weight.shape
+        torch.Size([2, 1, 3, 3, 3])
+    """
+
+    n = 3
+    conv = staticmethod(F.conv3d)
+
+
+# ------------------------------------------------------------------
+# Transposed convolutions
+# ------------------------------------------------------------------
+
+# A transposed convolution runs a convolution "backwards": each input pixel
+# spreads a whole kernel into the output, so a stride of 2 roughly doubles
+# the size (DCGAN generators and U-Net decoders use it to upsample). It is
+# the gradient of Conv with respect to its input, which is why its weight
+# is (in_channels, out_channels // groups, *kernel_size): the two channel
+# sizes are swapped compared with Conv.
+class _ConvTransposeNd(_ConvNd):
+    """Shared code of ConvTranspose1d/2d/3d; `n` is the number of spatial dims."""
+
+    # Set by the subclasses: the F function that does the math.
+    conv_transpose: Callable[..., torch.Tensor]
+
+    # Note the argument order: output_padding and groups come before
+    # dilation here, unlike Conv. Users who pass them by position rely on it.
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: Any,
+        stride: Any = 1,
+        padding: Any = 0,
+        output_padding: Any = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: Any = 1,
+        padding_mode: str = "zeros",
+        device: Any = None,
+        dtype: Any = None,
+    ) -> None:
+        # Only zero padding has a meaning for a transposed convolution, and
+        # torch checks it before anything else.
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {self.__class__.__name__}')
+        super().__init__(
+            in_channels, out_channels, kernel_size, stride, _ntuple(padding, self.n), dilation,
+            groups, bias, padding_mode, device, dtype,
+        )
+        # `_ConvNd.__init__` already created these two attributes (so their
+        # place in `__dict__` is torch's); here they get their real values.
+        self.transposed = True
+        self.output_padding = _ntuple(output_padding, self.n)
+
+    @staticmethod
+    def _weight_shape(in_channels: int, out_channels: int, groups: int, kernel_size: tuple) -> tuple:
+        """The swapped shape: (in_channels, out_channels // groups, *kernel_size)."""
+        return (in_channels, out_channels // groups, *kernel_size)
+
+    # With stride > 1, several output sizes give back the same input size
+    # under a normal convolution, so the output size is ambiguous.
+    # `output_padding` picks one: it adds that many rows/columns on one side.
+    # Passing `output_size=` at call time instead lets the layer work out
+    # the output_padding that gives exactly that size.
+    def _output_padding(self, input: torch.Tensor, output_size: Any) -> Any:
+        """The output_padding for this call: the stored one, or the one `output_size` asks for."""
+        if output_size is None:
+            return self.output_padding
+        n = self.n
+        # output_size may include the batch and channel sizes, or only the
+        # channels (unbatched input); we keep only the spatial sizes.
+        non_spatial = 2 if input.dim() == n + 2 else 1
+        if len(output_size) == non_spatial + n:
+            output_size = output_size[non_spatial:]
+        if len(output_size) != n:
+            raise ValueError(
+                f"ConvTranspose{n}D: for {input.dim()}D input, output_size must have {n} "
+                f"or {non_spatial + n} elements (got {len(output_size)})"
+            )
+        # The smallest output this layer can make, and the largest (stride - 1
+        # more): anything outside that range is impossible.
+        min_sizes, max_sizes = [], []
+        for d in range(n):
+            smallest = (
+                (input.size(d + non_spatial) - 1) * self.stride[d]
+                - 2 * self.padding[d]
+                + self.dilation[d] * (self.kernel_size[d] - 1)
+                + 1
+            )
+            min_sizes.append(smallest)
+            max_sizes.append(smallest + self.stride[d] - 1)
+        for size, low, high in zip(output_size, min_sizes, max_sizes):
+            if size < low or size > high:
+                raise ValueError(
+                    f"requested an output size of {output_size}, but valid sizes range "
+                    f"from {min_sizes} to {max_sizes} (for an input of {input.size()[2:]})"
+                )
+        return [size - low for size, low in zip(output_size, min_sizes)]
+
+    def forward(self, input: torch.Tensor, output_size: Any = None) -> torch.Tensor:
+        """Run the transposed convolution; `output_size` picks among the possible sizes."""
+        # `padding_mode` and `padding` are plain attributes a user can change
+        # after construction; torch checks them again on every call.
+        if self.padding_mode != "zeros":
+            raise ValueError(f"Only `zeros` padding mode is supported for {type(self).__name__}")
+        if not isinstance(self.padding, tuple):
+            raise AssertionError("self.padding must be a tuple")
+        output_padding = self._output_padding(input, output_size)
+        return type(self).conv_transpose(
+            input, self.weight, self.bias, self.stride, self.padding, output_padding, self.groups, self.dilation
+        )
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """Transposed convolution over (N, C, L) input.
+
+    Examples:
+        >>> ConvTranspose1d(2, 4, 3, stride=2)(torch.zeros(1, 2, 5)).shape
+        torch.Size([1, 4, 11])
+    """
+
+    n = 1
+    conv_transpose = staticmethod(F.conv_transpose1d)
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """Transposed convolution over (N, C, H, W) input: the upsampling layer of DCGAN.
+
+    Examples:
+        >>> ConvTranspose2d(8, 4, 4, stride=2, padding=1)(torch.zeros(1, 8, 4, 4)).shape
+        torch.Size([1, 4, 8, 8])
+    """
+
+    n = 2
+    conv_transpose = staticmethod(F.conv_transpose2d)
+
+
+class ConvTranspose3d(_ConvTransposeNd):
+    """Transposed convolution over (N, C, D, H, W) input."""
+
+    n = 3
+    conv_transpose = staticmethod(F.conv_transpose3d)
