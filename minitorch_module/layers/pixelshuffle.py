@@ -1,0 +1,48 @@
+"""PixelShuffle and PixelUnshuffle: trade channels for resolution and back.
+
+PixelShuffle(r) turns (C * r * r, H, W) into (C, H * r, W * r): a cheap way
+to upsample at the end of a super-resolution network. PixelUnshuffle undoes it.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from ..module import Module
+
+__all__ = ["PixelShuffle", "PixelUnshuffle"]
+
+
+class PixelShuffle(Module):
+    """Move groups of r * r channels into r x r blocks of pixels.
+
+    Examples:
+        >>> import torch
+        >>> PixelShuffle(2)(torch.zeros(1, 8, 3, 3)).shape
+        torch.Size([1, 2, 6, 6])
+    """
+
+    def __init__(self, upscale_factor: int) -> None:
+        super().__init__()
+        self.upscale_factor = upscale_factor
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        return F.pixel_shuffle(input, self.upscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"upscale_factor={self.upscale_factor}"
+
+
+class PixelUnshuffle(Module):
+    """Move each r x r block of pixels into r * r channels (the inverse of PixelShuffle)."""
+
+    def __init__(self, downscale_factor: int) -> None:
+        super().__init__()
+        self.downscale_factor = downscale_factor
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        return F.pixel_unshuffle(input, self.downscale_factor)
+
+    def extra_repr(self) -> str:
+        return f"downscale_factor={self.downscale_factor}"
