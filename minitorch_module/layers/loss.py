@@ -20,6 +20,7 @@ from typing import Any, Callable
 
 import torch
 import torch.nn.functional as F
+from typing_extensions import deprecated
 
 from ..module import Module
 from .distance import PairwiseDistance
@@ -257,8 +258,16 @@ class NLLLoss(_WeightedLoss):
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
 
 
+# Torch marks the whole class deprecated with the standard `deprecated`
+# decorator: building one warns (FutureWarning), and the class's signature
+# becomes (*args, **kwargs), as torch's shows.
+@deprecated(
+    "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "
+    "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.",
+    category=FutureWarning,
+)
 class NLLLoss2d(NLLLoss):
-    """The old name of NLLLoss for images; building one warns (FutureWarning)."""
+    """The old name of NLLLoss for images."""
 
     def __init__(
         self,
@@ -268,13 +277,6 @@ class NLLLoss2d(NLLLoss):
         reduce: Any = None,
         reduction: str = "mean",
     ) -> None:
-        # Torch marks the whole class deprecated; the warning comes at construction.
-        warnings.warn(
-            "`NLLLoss2d` has been deprecated. Please use `NLLLoss` instead as a drop-in replacement and see "
-            "https://pytorch.org/docs/main/nn.html#torch.nn.NLLLoss for more details.",
-            FutureWarning,
-            stacklevel=2,
-        )
         super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
