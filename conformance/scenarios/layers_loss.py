@@ -41,8 +41,10 @@ class LossCase:
     # Keyword arguments of each variant checked (besides the reduction).
     variants: list[dict] = field(default_factory=lambda: [{}])
     reductions: tuple[str, ...] = ("mean", "sum", "none")
-    # Losses built with keyword-only arguments or positional ones.
+    # Positional arguments of the constructor (LinearCrossEntropyLoss has some).
     args: tuple = ()
+    # Names a second case of the same loss, e.g. "probability_targets".
+    about: str = ""
 
 
 def _logits(n: int, c: int) -> torch.Tensor:
@@ -77,8 +79,14 @@ LOSSES = [
         "CrossEntropyLoss",
         lambda: (_logits(5, 3), torch.tensor([0, 2, -100, 2, -100])),
         [{}, {"weight": torch.tensor([1.0, 2.0, 0.5]), "label_smoothing": 0.1}],
+        about="ignored_targets",
     ),
-    LossCase("CrossEntropyLoss", lambda: (_logits(4, 3), torch.randn(4, 3).softmax(1)), [{}, {"label_smoothing": 0.2}]),
+    LossCase(
+        "CrossEntropyLoss",
+        lambda: (_logits(4, 3), torch.randn(4, 3).softmax(1)),
+        [{}, {"label_smoothing": 0.2}],
+        about="probability_targets",
+    ),
     LossCase(
         "BCELoss",
         lambda: (torch.rand(3, 2).requires_grad_(), torch.rand(3, 2)),
@@ -195,10 +203,9 @@ def _generate(case: LossCase, suffix: str, doc: str, body: Callable, methods: tu
     def check(nn: Any, see: Any) -> None:
         body(case, nn, see)
 
-    # A loss listed twice (CrossEntropyLoss with indices and with probabilities) gets a number.
-    name = f"{_snake(case.name)}_{suffix}"
-    taken = sum(1 for c in LOSSES[: LOSSES.index(case)] if c.name == case.name)
-    check.__name__ = check.__qualname__ = name + (f"_{taken + 1}" if taken else "")
+    # A loss listed twice (CrossEntropyLoss with probabilities) says how it differs.
+    about = f"_with_{case.about}" if case.about else ""
+    check.__name__ = check.__qualname__ = f"{_snake(case.name)}{about}_{suffix}"
     check.__doc__ = doc.format(name=case.name)
     scenario("layers", methods=methods)(check)
 
