@@ -27,6 +27,7 @@ class PairwiseDistance(Module):
     """
 
     def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:
+        """Store the norm's order `p` (as `norm`), eps and keepdim."""
         super().__init__()
         self.norm = p
         # eps is added to the difference, so a distance of 0 still has a gradient.
@@ -34,6 +35,7 @@ class PairwiseDistance(Module):
         self.keepdim = keepdim
 
     def forward(self, x1: torch.Tensor, x2: torch.Tensor) -> torch.Tensor:
+        """x1 and x2: (N, D) or broadcastable; one distance per row."""
         return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
 
 
@@ -41,10 +43,12 @@ class CosineSimilarity(Module):
     """The cosine of the angle between x1 and x2 along `dim` (1 = same direction)."""
 
     def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:
+        """Store the dim to compare along, and eps."""
         super().__init__()
         self.dim = dim
         # eps keeps the division safe when a vector is all zeros.
         self.eps = eps
 
     def forward(self, x1: torch.Tensor, x2: torch.Tensor) -> torch.Tensor:
+        """x1 and x2 broadcast together; `dim` disappears from the result."""
         return F.cosine_similarity(x1, x2, self.dim, self.eps)

@@ -54,6 +54,7 @@ class _DropoutNd(Module):
     """The probability check and the repr that every dropout shares."""
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        """Check p at construction, with torch's message."""
         super().__init__()
         if p < 0 or p > 1:
             raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
@@ -61,6 +62,7 @@ class _DropoutNd(Module):
         self.inplace = inplace
 
     def extra_repr(self) -> str:
+        """Both settings, named."""
         return f"p={self.p}, inplace={self.inplace}"
 
 
@@ -74,6 +76,7 @@ class Dropout1d(_DropoutNd):
     """
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """`self.training` decides whether anything is dropped."""
         return F.dropout1d(input, self.p, self.training, self.inplace)
 
 
@@ -81,6 +84,7 @@ class Dropout2d(_DropoutNd):
     """Zero whole feature maps of a (N, C, H, W) input."""
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """`self.training` decides whether anything is dropped."""
         return F.dropout2d(input, self.p, self.training, self.inplace)
 
 
@@ -88,6 +92,7 @@ class Dropout3d(_DropoutNd):
     """Zero whole channels of a (N, C, D, H, W) volume."""
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """`self.training` decides whether anything is dropped."""
         return F.dropout3d(input, self.p, self.training, self.inplace)
 
 
@@ -95,6 +100,7 @@ class AlphaDropout(_DropoutNd):
     """Dropout that keeps mean and variance, for SELU networks; `inplace` is ignored."""
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """`self.training` decides whether anything is dropped."""
         return F.alpha_dropout(input, self.p, self.training)
 
 
@@ -102,4 +108,5 @@ class FeatureAlphaDropout(_DropoutNd):
     """AlphaDropout of whole channels."""
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """`self.training` decides whether anything is dropped."""
         return F.feature_alpha_dropout(input, self.p, self.training)

@@ -51,6 +51,7 @@ class Unflatten(Module):
     """
 
     def __init__(self, dim: int, unflattened_size: Any) -> None:
+        """Check the sizes, then store them with the dim."""
         super().__init__()
         # The sizes are checked at construction, not at the first call.
         self._require_tuple_int(unflattened_size)
@@ -69,8 +70,10 @@ class Unflatten(Module):
                 )
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """The sizes must multiply to the size of `dim`."""
         # A -1 among the sizes is worked out from the others, as in reshape.
         return input.unflatten(self.dim, self.unflattened_size)
 
     def extra_repr(self) -> str:
+        """Both settings, named."""
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"

@@ -28,29 +28,11 @@ from .linear import Linear
 
 # The names torch.nn gives these classes, in the order of torch's file.
 __all__ = [
-    "L1Loss",
-    "NLLLoss",
-    "NLLLoss2d",
-    "PoissonNLLLoss",
-    "GaussianNLLLoss",
-    "KLDivLoss",
-    "MSELoss",
-    "BCELoss",
-    "BCEWithLogitsLoss",
-    "HingeEmbeddingLoss",
-    "MultiLabelMarginLoss",
-    "SmoothL1Loss",
-    "HuberLoss",
-    "SoftMarginLoss",
-    "CrossEntropyLoss",
-    "LinearCrossEntropyLoss",
-    "MultiLabelSoftMarginLoss",
-    "CosineEmbeddingLoss",
-    "MarginRankingLoss",
-    "MultiMarginLoss",
-    "TripletMarginLoss",
-    "TripletMarginWithDistanceLoss",
-    "CTCLoss",
+    "L1Loss", "NLLLoss", "NLLLoss2d", "PoissonNLLLoss", "GaussianNLLLoss", "KLDivLoss", "MSELoss", "BCELoss",
+    "BCEWithLogitsLoss", "HingeEmbeddingLoss", "MultiLabelMarginLoss", "SmoothL1Loss", "HuberLoss",
+    "SoftMarginLoss", "CrossEntropyLoss", "LinearCrossEntropyLoss", "MultiLabelSoftMarginLoss",
+    "CosineEmbeddingLoss", "MarginRankingLoss", "MultiMarginLoss", "TripletMarginLoss",
+    "TripletMarginWithDistanceLoss", "CTCLoss",
 ]
 
 
@@ -90,6 +72,7 @@ class _Loss(Module):
     """
 
     def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> None:
+        """Store `reduction`; the two legacy flags, if given, decide it instead."""
         super().__init__()
         # The legacy flags, when given, override `reduction` entirely.
         if size_average is not None or reduce is not None:
@@ -109,6 +92,7 @@ class _WeightedLoss(_Loss):
     def __init__(
         self, weight: torch.Tensor | None = None, size_average: Any = None, reduce: Any = None, reduction: str = "mean"
     ) -> None:
+        """Set the reduction, then register `weight` (None is allowed) as a buffer."""
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
 
@@ -128,6 +112,7 @@ class L1Loss(_Loss):
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Compare input and target of the same shape; the reduction decides the result's shape."""
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
@@ -141,6 +126,7 @@ class MSELoss(_Loss):
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Compare input and target of the same shape; squaring punishes big errors most."""
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
@@ -148,10 +134,12 @@ class SmoothL1Loss(_Loss):
     """Squared error near zero, absolute error beyond `beta`: robust to outliers."""
 
     def __init__(self, size_average: Any = None, reduce: Any = None, reduction: str = "mean", beta: float = 1.0) -> None:
+        """`beta` is where the squared part ends and the absolute part begins."""
         super().__init__(size_average, reduce, reduction)
         self.beta = beta
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Element-wise loss, then reduced."""
         return F.smooth_l1_loss(input, target, reduction=self.reduction, beta=self.beta)
 
 
@@ -162,6 +150,7 @@ class HuberLoss(_Loss):
     """
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
+        """Check `delta`, then store it; `reduction` is passed by keyword."""
         # Torch checks the type before building the module at all.
         if not isinstance(delta, (float, int)):
             raise TypeError(f"delta must be a float or int, got: {type(delta)}")
@@ -169,6 +158,7 @@ class HuberLoss(_Loss):
         self.delta = delta
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Element-wise loss, then reduced."""
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
@@ -188,12 +178,14 @@ class PoissonNLLLoss(_Loss):
         reduce: Any = None,
         reduction: str = "mean",
     ) -> None:
+        """`full` adds the Stirling term; `eps` avoids log(0) when log_input=False."""
         super().__init__(size_average, reduce, reduction)
         self.log_input = log_input
         self.full = full
         self.eps = eps
 
     def forward(self, log_input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """The first argument is named `log_input`, like the flag, as in torch."""
         return F.poisson_nll_loss(
             log_input, target, log_input=self.log_input, full=self.full, eps=self.eps, reduction=self.reduction
         )
@@ -206,11 +198,13 @@ class GaussianNLLLoss(_Loss):
     """
 
     def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
+        """`eps` clamps the variance from below, so the log stays finite."""
         super().__init__(None, None, reduction)
         self.full = full
         self.eps = eps
 
     def forward(self, input: torch.Tensor, target: torch.Tensor, var: torch.Tensor | float) -> torch.Tensor:
+        """`var` is a tensor (per element or per sample) or one float."""
         return F.gaussian_nll_loss(input, target, var, full=self.full, eps=self.eps, reduction=self.reduction)
 
 
@@ -224,10 +218,12 @@ class KLDivLoss(_Loss):
     def __init__(
         self, size_average: Any = None, reduce: Any = None, reduction: str = "mean", log_target: bool = False
     ) -> None:
+        """`log_target=True` says the target is given as log-probabilities too."""
         super().__init__(size_average, reduce, reduction)
         self.log_target = log_target
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """input: log-probabilities; target: probabilities (or log-probabilities)."""
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 
@@ -251,10 +247,12 @@ class NLLLoss(_WeightedLoss):
         reduce: Any = None,
         reduction: str = "mean",
     ) -> None:
+        """The argument order is torch's: the legacy flags sit between the others."""
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """input: (N, C) log-probabilities; target: (N,) class indices."""
         return F.nll_loss(input, target, weight=self.weight, ignore_index=self.ignore_index, reduction=self.reduction)
 
 
@@ -277,6 +275,7 @@ class NLLLoss2d(NLLLoss):
         reduce: Any = None,
         reduction: str = "mean",
     ) -> None:
+        """Exactly NLLLoss's arguments."""
         super().__init__(weight, size_average, ignore_index, reduce, reduction)
 
 
@@ -302,11 +301,13 @@ class CrossEntropyLoss(_WeightedLoss):
         reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
+        """Same arguments as NLLLoss, plus `label_smoothing` at the end."""
         super().__init__(weight, size_average, reduce, reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """input: (N, C) raw scores; target: (N,) indices or (N, C) probabilities."""
         return F.cross_entropy(
             input,
             target,
@@ -324,6 +325,7 @@ class BCELoss(_WeightedLoss):
     """
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """input: probabilities in [0, 1]; target: same shape, also in [0, 1]."""
         return F.binary_cross_entropy(input, target, weight=self.weight, reduction=self.reduction)
 
 
@@ -342,12 +344,14 @@ class BCEWithLogitsLoss(_Loss):
         reduction: str = "mean",
         pos_weight: torch.Tensor | None = None,
     ) -> None:
+        """Set the reduction, then register the two optional tensors as buffers."""
         # Not a _WeightedLoss: torch registers both buffers here by hand.
         super().__init__(size_average, reduce, reduction)
         self.register_buffer("weight", weight)
         self.register_buffer("pos_weight", pos_weight)
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """input: raw scores; target: same shape, values in [0, 1]."""
         return F.binary_cross_entropy_with_logits(
             input, target, self.weight, pos_weight=self.pos_weight, reduction=self.reduction
         )
@@ -357,6 +361,7 @@ class MultiLabelSoftMarginLoss(_WeightedLoss):
     """One binary (sigmoid) loss per class, averaged over the classes: multi-label targets."""
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """input: (N, C) scores; target: (N, C) of 0 and 1."""
         return F.multilabel_soft_margin_loss(input, target, weight=self.weight, reduction=self.reduction)
 
 
@@ -364,6 +369,7 @@ class SoftMarginLoss(_Loss):
     """Two-class logistic loss, log(1 + exp(-target * input)), targets are 1 or -1."""
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """input and target have the same shape."""
         return F.soft_margin_loss(input, target, reduction=self.reduction)
 
 
@@ -371,6 +377,7 @@ class MultiLabelMarginLoss(_Loss):
     """A hinge loss for multi-label targets given as class indices, ended by -1."""
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """target holds class indices; the first -1 ends each sample's list."""
         return F.multilabel_margin_loss(input, target, reduction=self.reduction)
 
 
@@ -386,6 +393,7 @@ class MultiMarginLoss(_WeightedLoss):
         reduce: Any = None,
         reduction: str = "mean",
     ) -> None:
+        """Register the weight, then check `p` and the weight's shape."""
         # Torch registers the weight first, then checks the arguments.
         super().__init__(weight, size_average, reduce, reduction)
         if p != 1 and p != 2:
@@ -396,6 +404,7 @@ class MultiMarginLoss(_WeightedLoss):
         self.margin = margin
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """input: (N, C) scores; target: (N,) class indices."""
         return F.multi_margin_loss(
             input, target, p=self.p, margin=self.margin, weight=self.weight, reduction=self.reduction
         )
@@ -423,6 +432,7 @@ class LinearCrossEntropyLoss(_WeightedLoss):
         label_smoothing: float = 0.0,
         options: Any = None,
     ) -> None:
+        """Check the arguments, then build the Linear submodule that holds the class weights."""
         # Both checks come before the module exists, with torch's RuntimeError.
         if weight is not None and weight.shape != (num_classes,):
             raise RuntimeError(f"expected weight shape to be {(num_classes,)}, got {tuple(weight.shape)}")
@@ -439,24 +449,20 @@ class LinearCrossEntropyLoss(_WeightedLoss):
         self.options = options
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """input: (N, in_features) features, not scores: the Linear is inside the loss."""
         # The fused kernel wants the class axis first, then the extra output axes.
         weight = self.linear.weight.reshape((self.num_classes, *self.out_features, self.linear.in_features))
         bias = self.linear.bias
         if bias is not None:
             bias = bias.reshape((self.num_classes, *self.out_features))
+        # Two weights here: the Linear's (`weight`) and the per-class one (`self.weight`).
         return F.linear_cross_entropy(
-            input,
-            weight,
-            target,
-            linear_bias=bias,
-            weight=self.weight,
-            reduction=self.reduction,
-            ignore_index=self.ignore_index,
-            label_smoothing=self.label_smoothing,
-            options=self.options,
+            input, weight, target, linear_bias=bias, weight=self.weight, reduction=self.reduction,
+            ignore_index=self.ignore_index, label_smoothing=self.label_smoothing, options=self.options,
         )
 
     def extra_repr(self) -> str:
+        """Every setting, in torch's order."""
         # Unlike the other losses, this one prints every setting.
         return (
             f"in_features={self.linear.in_features}, num_classes={self.num_classes}, "
@@ -478,6 +484,7 @@ class _MarginLoss(_Loss):
     """
 
     def __init__(self, margin: float = 0.0, size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> None:
+        """Set the reduction and store the margin."""
         super().__init__(size_average, reduce, reduction)
         self.margin = margin
 
@@ -486,10 +493,12 @@ class HingeEmbeddingLoss(_MarginLoss):
     """Loss for "are these similar?" labels (1 or -1) given a distance as input."""
 
     def __init__(self, margin: float = 1.0, size_average: Any = None, reduce: Any = None, reduction: str = "mean") -> None:
+        """Same as the other margin losses but with margin 1.0 by default."""
         # The only difference from its siblings: the default margin is 1.
         super().__init__(margin, size_average, reduce, reduction)
 
     def forward(self, input: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """input: distances; target: 1 (similar) or -1 (dissimilar)."""
         return F.hinge_embedding_loss(input, target, margin=self.margin, reduction=self.reduction)
 
 
@@ -497,6 +506,7 @@ class CosineEmbeddingLoss(_MarginLoss):
     """Pull pairs with target 1 together (cosine 1), push pairs with -1 apart (below margin)."""
 
     def forward(self, input1: torch.Tensor, input2: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Two batches of vectors and one label per pair."""
         return F.cosine_embedding_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
 
 
@@ -504,6 +514,7 @@ class MarginRankingLoss(_MarginLoss):
     """Target 1 means input1 should rank above input2 by at least `margin`; -1 the reverse."""
 
     def forward(self, input1: torch.Tensor, input2: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+        """Two batches of scores and one label per pair."""
         return F.margin_ranking_loss(input1, input2, target, margin=self.margin, reduction=self.reduction)
 
 
@@ -526,6 +537,7 @@ class TripletMarginLoss(_Loss):
         reduce: Any = None,
         reduction: str = "mean",
     ) -> None:
+        """Set the reduction, check the margin, then store the distance settings."""
         super().__init__(size_average, reduce, reduction)
         _check_triplet_margin("TripletMarginLoss", margin)
         self.margin = margin
@@ -534,6 +546,7 @@ class TripletMarginLoss(_Loss):
         self.swap = swap
 
     def forward(self, anchor: torch.Tensor, positive: torch.Tensor, negative: torch.Tensor) -> torch.Tensor:
+        """Three batches of embeddings of the same shape."""
         return F.triplet_margin_loss(
             anchor, positive, negative, margin=self.margin, p=self.p, eps=self.eps, swap=self.swap,
             reduction=self.reduction,
@@ -555,6 +568,7 @@ class TripletMarginWithDistanceLoss(_Loss):
         swap: bool = False,
         reduction: str = "mean",
     ) -> None:
+        """Keyword-only arguments; the default distance is built here."""
         super().__init__(size_average=None, reduce=None, reduction=reduction)
         _check_triplet_margin("TripletMarginWithDistanceLoss", margin)
         self.distance_function = distance_function if distance_function is not None else PairwiseDistance()
@@ -562,6 +576,7 @@ class TripletMarginWithDistanceLoss(_Loss):
         self.swap = swap
 
     def forward(self, anchor: torch.Tensor, positive: torch.Tensor, negative: torch.Tensor) -> torch.Tensor:
+        """Three batches of embeddings, compared with `distance_function`."""
         return F.triplet_margin_with_distance_loss(
             anchor, positive, negative, distance_function=self.distance_function, margin=self.margin,
             swap=self.swap, reduction=self.reduction,
@@ -581,6 +596,7 @@ class CTCLoss(_Loss):
     """
 
     def __init__(self, blank: int = 0, reduction: str = "mean", zero_infinity: bool = False) -> None:
+        """CTC takes no legacy flags: it is newer than them."""
         super().__init__(reduction=reduction)
         self.blank = blank
         self.zero_infinity = zero_infinity
@@ -588,4 +604,5 @@ class CTCLoss(_Loss):
     def forward(
         self, log_probs: torch.Tensor, targets: torch.Tensor, input_lengths: torch.Tensor, target_lengths: torch.Tensor
     ) -> torch.Tensor:
+        """log_probs: (T, N, C); the two length tensors say how much of each sequence is real."""
         return F.ctc_loss(log_probs, targets, input_lengths, target_lengths, self.blank, self.reduction, self.zero_infinity)

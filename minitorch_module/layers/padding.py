@@ -16,22 +16,11 @@ import torch.nn.functional as F
 from ..module import Module
 from .conv import _ntuple
 
+# The names torch.nn gives these classes.
 __all__ = [
-    "ConstantPad1d",
-    "ConstantPad2d",
-    "ConstantPad3d",
-    "ZeroPad1d",
-    "ZeroPad2d",
-    "ZeroPad3d",
-    "ReflectionPad1d",
-    "ReflectionPad2d",
-    "ReflectionPad3d",
-    "ReplicationPad1d",
-    "ReplicationPad2d",
-    "ReplicationPad3d",
-    "CircularPad1d",
-    "CircularPad2d",
-    "CircularPad3d",
+    "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
+    "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d", "ReplicationPad1d", "ReplicationPad2d",
+    "ReplicationPad3d", "CircularPad1d", "CircularPad2d", "CircularPad3d",
 ]
 
 
@@ -52,14 +41,16 @@ class _PadNd(Module):
     _mode: str = "constant"
 
     def __init__(self, padding: Any) -> None:
+        """Expand one int to every side; keep a tuple as given."""
         super().__init__()
         self.padding = _ntuple(padding, 2 * self._dims)
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """F.pad does the work, in this class's mode."""
         return F.pad(input, self.padding, self._mode)
 
     def extra_repr(self) -> str:
-        # Only the padding tuple, e.g. "ReflectionPad2d((1, 1, 2, 2))".
+        """Only the padding tuple, e.g. `ReflectionPad2d((1, 1, 2, 2))`."""
         return f"{self.padding}"
 
 
@@ -72,13 +63,16 @@ class _ConstantPadNd(_PadNd):
     """Fill the border with one `value`; it is printed in the repr."""
 
     def __init__(self, padding: Any, value: float) -> None:
+        """Store the padding, then the fill value."""
         super().__init__(padding)
         self.value = value
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """Constant mode is the only one that takes a fill value."""
         return F.pad(input, self.padding, "constant", self.value)
 
     def extra_repr(self) -> str:
+        """Both settings, named."""
         return f"padding={self.padding}, value={self.value}"
 
 
@@ -110,9 +104,11 @@ class _ZeroPadNd(_ConstantPadNd):
     """Constant padding with 0.0; the repr shows only the padding."""
 
     def __init__(self, padding: Any) -> None:
+        """Constant padding whose value is always 0.0."""
         super().__init__(padding, 0.0)
 
     def extra_repr(self) -> str:
+        """The value is always 0, so only the padding is shown."""
         return f"{self.padding}"
 
 
@@ -185,6 +181,7 @@ class _CircularPadNd(_PadNd):
     _mode = "circular"
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """Check the rank, then pad like the other modes."""
         # With or without a batch dimension: dims + 1 or dims + 2.
         if input.dim() not in (self._dims + 1, self._dims + 2):
             raise ValueError(f"expected {self._dims + 1}D or {self._dims + 2}D input (got {input.dim()}D input)")

@@ -24,13 +24,16 @@ class PixelShuffle(Module):
     """
 
     def __init__(self, upscale_factor: int) -> None:
+        """Store the factor r."""
         super().__init__()
         self.upscale_factor = upscale_factor
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """The channel count must be divisible by r * r."""
         return F.pixel_shuffle(input, self.upscale_factor)
 
     def extra_repr(self) -> str:
+        """The factor, named."""
         return f"upscale_factor={self.upscale_factor}"
 
 
@@ -38,11 +41,14 @@ class PixelUnshuffle(Module):
     """Move each r x r block of pixels into r * r channels (the inverse of PixelShuffle)."""
 
     def __init__(self, downscale_factor: int) -> None:
+        """Store the factor r."""
         super().__init__()
         self.downscale_factor = downscale_factor
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """Height and width must be divisible by r."""
         return F.pixel_unshuffle(input, self.downscale_factor)
 
     def extra_repr(self) -> str:
+        """The factor, named."""
         return f"downscale_factor={self.downscale_factor}"

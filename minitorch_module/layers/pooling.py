@@ -139,6 +139,7 @@ class _MaxPoolNd(Module):
         return_indices: bool = False,
         ceil_mode: bool = False,
     ) -> None:
+        """Store the window settings exactly as given."""
         super().__init__()
         # No stride means windows side by side, as in MaxPool2d above.
         self.kernel_size = kernel_size
@@ -149,6 +150,7 @@ class _MaxPoolNd(Module):
         self.ceil_mode = ceil_mode
 
     def extra_repr(self) -> str:
+        """Every setting but return_indices, as torch prints it."""
         return (
             f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
             f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
@@ -165,6 +167,7 @@ class MaxPool1d(_MaxPoolNd):
     """
 
     def forward(self, input: torch.Tensor) -> Any:
+        """With return_indices=True the result is a (values, indices) pair."""
         return F.max_pool1d(
             input,
             self.kernel_size,
@@ -191,6 +194,7 @@ class AvgPool1d(Module):
         ceil_mode: bool = False,
         count_include_pad: bool = True,
     ) -> None:
+        """Store the window settings as 1-tuples."""
         super().__init__()
         self.kernel_size = _ntuple(kernel_size, 1)
         self.stride = _ntuple(stride if stride is not None else kernel_size, 1)
@@ -199,11 +203,13 @@ class AvgPool1d(Module):
         self.count_include_pad = count_include_pad
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """F.avg_pool1d takes the settings by position, in this order."""
         return F.avg_pool1d(
             input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad
         )
 
     def extra_repr(self) -> str:
+        """The window settings, as 1-tuples."""
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
@@ -211,11 +217,13 @@ class _AdaptiveMaxPoolNd(Module):
     """Max-pool into a fixed `output_size`; `return_indices` also gives where each max was."""
 
     def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        """Store the target size and the flag."""
         super().__init__()
         self.output_size = output_size
         self.return_indices = return_indices
 
     def extra_repr(self) -> str:
+        """Only the target size."""
         return f"output_size={self.output_size}"
 
 
@@ -223,6 +231,7 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
     """Max-pool a (N, C, L) signal to length `output_size`, whatever L is."""
 
     def forward(self, input: torch.Tensor) -> Any:
+        """With return_indices=True the result is a (values, indices) pair."""
         return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
 
@@ -230,6 +239,7 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     """Max-pool an image to `output_size` (an int, a pair, or a pair with None to keep a side)."""
 
     def forward(self, input: torch.Tensor) -> Any:
+        """With return_indices=True the result is a (values, indices) pair."""
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)
 
 
@@ -237,11 +247,14 @@ class AdaptiveAvgPool1d(Module):
     """Average a (N, C, L) signal into length `output_size`."""
 
     def __init__(self, output_size: Any) -> None:
+        """Store the target length."""
         super().__init__()
         self.output_size = output_size
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """The window sizes are worked out from the input's length."""
         return F.adaptive_avg_pool1d(input, self.output_size)
 
     def extra_repr(self) -> str:
+        """The target length, named."""
         return f"output_size={self.output_size}"

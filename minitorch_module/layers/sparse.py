@@ -117,17 +117,11 @@ class Embedding(Module):
         """
         if embeddings.dim() != 2:
             raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
+        # The table's shape gives the two sizes; `_freeze` sets requires_grad.
         rows, cols = embeddings.shape
         return cls(
-            num_embeddings=rows,
-            embedding_dim=cols,
-            _weight=embeddings,
-            _freeze=freeze,
-            padding_idx=padding_idx,
-            max_norm=max_norm,
-            norm_type=norm_type,
-            scale_grad_by_freq=scale_grad_by_freq,
-            sparse=sparse,
+            num_embeddings=rows, embedding_dim=cols, _weight=embeddings, _freeze=freeze, padding_idx=padding_idx,
+            max_norm=max_norm, norm_type=norm_type, scale_grad_by_freq=scale_grad_by_freq, sparse=sparse,
         )
 
 
@@ -168,6 +162,7 @@ class EmbeddingBag(Module):
         device: Any = None,
         dtype: Any = None,
     ) -> None:
+        """Store the settings, check padding_idx, then create or wrap the table."""
         factory_kwargs = {"device": device, "dtype": dtype}
         super().__init__()
         self.num_embeddings = num_embeddings
@@ -211,22 +206,15 @@ class EmbeddingBag(Module):
         offsets: torch.Tensor | None = None,
         per_sample_weights: torch.Tensor | None = None,
     ) -> torch.Tensor:
+        """input: (B, N) bags, or a flat 1-D tensor with `offsets`."""
         # per_sample_weights scales each id before a "sum" (only "sum" allows it).
         return F.embedding_bag(
-            input,
-            self.weight,
-            offsets,
-            self.max_norm,
-            self.norm_type,
-            self.scale_grad_by_freq,
-            self.mode,
-            self.sparse,
-            per_sample_weights,
-            self.include_last_offset,
-            self.padding_idx,
+            input, self.weight, offsets, self.max_norm, self.norm_type, self.scale_grad_by_freq, self.mode,
+            self.sparse, per_sample_weights, self.include_last_offset, self.padding_idx,
         )
 
     def extra_repr(self) -> str:
+        """Only the settings that differ from the default, and always the mode."""
         # Torch prints the values with repr() here, so mode shows as 'mean'.
         s = f"{self.num_embeddings!r}, {self.embedding_dim!r}"
         if self.max_norm is not None:
@@ -235,6 +223,7 @@ class EmbeddingBag(Module):
             s += f", norm_type={self.norm_type!r}"
         if self.scale_grad_by_freq is not False:
             s += f", scale_grad_by_freq={self.scale_grad_by_freq!r}"
+        # The mode is always shown, even the default.
         s += f", mode={self.mode!r}"
         if self.padding_idx is not None:
             s += f", padding_idx={self.padding_idx!r}"
@@ -256,18 +245,12 @@ class EmbeddingBag(Module):
         """Build an EmbeddingBag around a ready table; frozen by default."""
         if embeddings.dim() != 2:
             raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
+        # The table's shape gives the two sizes.
         rows, cols = embeddings.shape
         bag = cls(
-            num_embeddings=rows,
-            embedding_dim=cols,
-            _weight=embeddings,
-            max_norm=max_norm,
-            norm_type=norm_type,
-            scale_grad_by_freq=scale_grad_by_freq,
-            mode=mode,
-            sparse=sparse,
-            include_last_offset=include_last_offset,
-            padding_idx=padding_idx,
+            num_embeddings=rows, embedding_dim=cols, _weight=embeddings, max_norm=max_norm, norm_type=norm_type,
+            scale_grad_by_freq=scale_grad_by_freq, mode=mode, sparse=sparse,
+            include_last_offset=include_last_offset, padding_idx=padding_idx,
         )
         # Freezing comes after construction here: there is no `_freeze` argument.
         bag.weight.requires_grad = not freeze

@@ -33,6 +33,7 @@ class Upsample(Module):
         align_corners: bool | None = None,
         recompute_scale_factor: bool | None = None,
     ) -> None:
+        """Store the settings; the scale factor is turned into floats."""
         super().__init__()
         # The class name is kept too (torch does, for TorchScript).
         self.name = type(self).__name__
@@ -48,6 +49,7 @@ class Upsample(Module):
         self.recompute_scale_factor = recompute_scale_factor
 
     def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """Resize with F.interpolate."""
         # F.interpolate checks the combination (size or scale, mode vs. rank).
         return F.interpolate(
             input,
@@ -65,6 +67,7 @@ class Upsample(Module):
         super().__setstate__(state)
 
     def extra_repr(self) -> str:
+        """The size or the scale in use, and the mode."""
         # Only one of size and scale_factor is shown: the one in use.
         if self.scale_factor is not None:
             info = f"scale_factor={self.scale_factor!r}"
@@ -77,6 +80,7 @@ class UpsamplingNearest2d(Upsample):
     """The older name for Upsample(mode="nearest") on images."""
 
     def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
+        """Upsample with the mode fixed to nearest."""
         super().__init__(size, scale_factor, mode="nearest")
 
 
@@ -84,4 +88,5 @@ class UpsamplingBilinear2d(Upsample):
     """The older name for Upsample(mode="bilinear", align_corners=True) on images."""
 
     def __init__(self, size: Any = None, scale_factor: Any = None) -> None:
+        """Upsample with bilinear mode and aligned corners."""
         super().__init__(size, scale_factor, mode="bilinear", align_corners=True)

@@ -19,32 +19,17 @@ Examples:
 
 # Each one takes tensors (or an iterable of them) and returns tensors.
 # (tests/test_from_scratch_rule.py allows exactly these names.)
-from torch.nn.utils import (
-    clip_grad_norm,
-    clip_grad_norm_,
-    clip_grad_value_,
-    clip_grads_with_norm_,
-    fuse_conv_bn_weights,
-    fuse_linear_bn_weights,
-    get_total_norm,
-    parameters_to_vector,
-    vector_to_parameters,
-)
+from torch.nn.utils import clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
+from torch.nn.utils import parameters_to_vector, vector_to_parameters
+from torch.nn.utils import fuse_conv_bn_weights, fuse_linear_bn_weights
 
 # Padding and packing sequences for recurrent layers: tensor utilities too.
 from . import rnn
 
+# What `from minitorch_module.utils import *` brings.
 __all__ = [
-    "clip_grad_norm",
-    "clip_grad_norm_",
-    "clip_grads_with_norm_",
-    "clip_grad_value_",
-    "get_total_norm",
-    "parameters_to_vector",
-    "vector_to_parameters",
-    "fuse_conv_bn_weights",
-    "fuse_linear_bn_weights",
-    "rnn",
+    "clip_grad_norm", "clip_grad_norm_", "clip_grads_with_norm_", "clip_grad_value_", "get_total_norm",
+    "parameters_to_vector", "vector_to_parameters", "fuse_conv_bn_weights", "fuse_linear_bn_weights", "rnn",
 ]
 
 # What torch.nn.utils has that is Module machinery, with what it does to a module.
@@ -56,6 +41,7 @@ NOT_IN_THE_CLONE = {
     "spectral_norm": "adds a forward pre-hook that recomputes a parameter",
     "remove_spectral_norm": "removes the spectral_norm hook",
     "stateless": "swaps a module's parameters and buffers during a call",
+    # Those that build or copy whole modules.
     "skip_init": "builds a module on the meta device and moves it",
     "fuse_conv_bn_eval": "copies a Conv and BatchNorm module into one",
     "fuse_linear_bn_eval": "copies a Linear and BatchNorm module into one",
