@@ -44,6 +44,11 @@ PAGES: dict[str, tuple[str, str]] = {
     "sparse": ("layers/sparse.py", "Embedding"),
     "flatten": ("layers/flatten.py", "Flatten"),
     "attention": ("layers/attention.py", "Attention"),
+    "loss": ("layers/loss.py", "Losses"),
+    "padding": ("layers/padding.py", "Padding"),
+    "upsampling": ("layers/upsampling.py", "Upsampling"),
+    "pixelshuffle": ("layers/pixelshuffle.py", "Pixel shuffle"),
+    "distance": ("layers/distance.py", "Distances"),
 }
 
 

@@ -5,13 +5,17 @@ so that a model can keep its distance as a part (TripletMarginWithDistanceLoss
 does exactly that).
 """
 
+# Type hints are not evaluated when the file runs.
 from __future__ import annotations
 
+# Tensors, and the functional ops that do each layer's math.
 import torch
 import torch.nn.functional as F
 
+# The clone's own Module (never torch's).
 from ..module import Module
 
+# The names torch.nn gives these classes.
 __all__ = ["PairwiseDistance", "CosineSimilarity"]
 
 

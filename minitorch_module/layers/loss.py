@@ -12,17 +12,23 @@ Examples:
     tensor(1.0986)
 """
 
+# Type hints are not evaluated when the file runs.
 from __future__ import annotations
 
+# math.prod sizes LinearCrossEntropyLoss; warnings serve the legacy flags.
 import math
 import warnings
 from typing import Any, Callable
 
+# Tensors, and the functional ops that do each layer's math.
 import torch
 import torch.nn.functional as F
 from typing_extensions import deprecated
 
+# The clone's own Module (never torch's).
 from ..module import Module
+
+# Two losses own a layer: TripletMarginWithDistanceLoss and LinearCrossEntropyLoss.
 from .distance import PairwiseDistance
 from .linear import Linear
 

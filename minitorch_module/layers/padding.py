@@ -6,13 +6,16 @@ the common case), a mirror of the inside (reflection), a copy of the edge
 3d versions differ only in how many dimensions they pad.
 """
 
+# Type hints are not evaluated when the file runs.
 from __future__ import annotations
 
 from typing import Any
 
+# Tensors, and the functional ops that do each layer's math.
 import torch
 import torch.nn.functional as F
 
+# The clone's own Module (never torch's).
 from ..module import Module
 from .conv import _ntuple
 

@@ -4,13 +4,17 @@ PixelShuffle(r) turns (C * r * r, H, W) into (C, H * r, W * r): a cheap way
 to upsample at the end of a super-resolution network. PixelUnshuffle undoes it.
 """
 
+# Type hints are not evaluated when the file runs.
 from __future__ import annotations
 
+# Tensors, and the functional ops that do each layer's math.
 import torch
 import torch.nn.functional as F
 
+# The clone's own Module (never torch's).
 from ..module import Module
 
+# The names torch.nn gives these classes.
 __all__ = ["PixelShuffle", "PixelUnshuffle"]
 
 

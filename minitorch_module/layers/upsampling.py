@@ -4,15 +4,19 @@ The module only stores the settings; `F.interpolate` does the work. Give
 either a target `size` or a `scale_factor`, not both.
 """
 
+# Type hints are not evaluated when the file runs.
 from __future__ import annotations
 
 from typing import Any
 
+# Tensors, and the functional ops that do each layer's math.
 import torch
 import torch.nn.functional as F
 
+# The clone's own Module (never torch's).
 from ..module import Module
 
+# The names torch.nn gives these classes.
 __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]
 
 
