@@ -2,12 +2,13 @@
 
 Clipping gradients or flattening parameters into one vector only reads and
 writes tensors, so torch's functions work on the clone's parameters as they
-are. The rest of `torch.nn.utils` (parametrizations, `weight_norm`,
-`spectral_norm`, `stateless`, `skip_init`, fusing modules) registers hooks
-or swaps a module's parameters: that is Module machinery, which the clone
-teaches by writing it, so it is not borrowed. Asking for it raises an
-AttributeError that says so, rather than torch's code running silently on
-a module it was not written for.
+are. The rest of `torch.nn.utils` registers hooks or swaps a module's
+parameters: that is Module machinery, which the clone teaches by writing
+it, so it is never borrowed. `parametrize` is written here from scratch;
+the others (`parametrizations`, `weight_norm`, `spectral_norm`,
+`stateless`, `skip_init`, fusing modules) are not in the clone yet. Asking
+for one raises an AttributeError that says so, rather than running torch's
+code on a module it was not written for.
 
 Examples:
     >>> import torch
@@ -24,18 +25,19 @@ from torch.nn.utils import parameters_to_vector, vector_to_parameters
 from torch.nn.utils import fuse_conv_bn_weights, fuse_linear_bn_weights
 
 # Padding and packing sequences for recurrent layers: tensor utilities too.
-from . import rnn
+# `parametrize` is Module machinery, so it is written from scratch here.
+from . import parametrize, rnn
 
 # What `from minitorch_module.utils import *` brings.
 __all__ = [
     "clip_grad_norm", "clip_grad_norm_", "clip_grads_with_norm_", "clip_grad_value_", "get_total_norm",
     "parameters_to_vector", "vector_to_parameters", "fuse_conv_bn_weights", "fuse_linear_bn_weights", "rnn",
+    "parametrize",
 ]
 
 # What torch.nn.utils has that is Module machinery, with what it does to a module.
 NOT_IN_THE_CLONE = {
-    "parametrize": "registers parametrizations on a module's parameters",
-    "parametrizations": "registers parametrizations on a module's parameters",
+    "parametrizations": "registers weight_norm, spectral_norm and orthogonal parametrizations",
     "weight_norm": "adds a forward pre-hook that recomputes a parameter",
     "remove_weight_norm": "removes the weight_norm hook",
     "spectral_norm": "adds a forward pre-hook that recomputes a parameter",
