@@ -127,6 +127,8 @@ class ParametrizationList(ModuleList):
     """
 
     def __init__(self, modules: Sequence[Module], original: torch.Tensor, unsafe: bool = False) -> None:
+        """Store right_inverse(original) in place of the original, then check the chain once."""
+        # An empty chain would make `self[0]` fail later, so it is refused now.
         if len(modules) == 0:
             raise ValueError("ParametrizationList requires one or more modules.")
         super().__init__(modules)
@@ -144,6 +146,7 @@ class ParametrizationList(ModuleList):
                         new = module.right_inverse(new)
                     except NotImplementedError:
                         pass
+        # right_inverse may give one tensor or a sequence of them, nothing else.
         if not isinstance(new, torch.Tensor) and not isinstance(new, Sequence):
             raise ValueError(
                 "'right_inverse' must return a Tensor or a Sequence of tensors (list, tuple...). "
@@ -155,6 +158,7 @@ class ParametrizationList(ModuleList):
         self.is_tensor = isinstance(new, torch.Tensor)
         self.ntensors = 1 if self.is_tensor else len(new)
         if self.is_tensor:
+            # Written in place, so it must keep the dtype and device.
             if original.dtype != new.dtype:
                 raise ValueError(
                     "When `right_inverse` outputs one tensor, it may not change the dtype.\n"
@@ -165,6 +169,7 @@ class ParametrizationList(ModuleList):
                     "When `right_inverse` outputs one tensor, it may not change the device.\n"
                     f"original.device: {original.device}\nright_inverse(original).device: {new.device}"
                 )
+            # Overwrite the values; the tensor object stays the same.
             with torch.no_grad():
                 _maybe_set(original, new)
             _register_parameter_or_buffer(self, "original", original)
@@ -188,6 +193,7 @@ class ParametrizationList(ModuleList):
             Z = self()
             if not isinstance(Z, torch.Tensor):
                 raise ValueError(f"A parametrization must return a tensor. Got {type(Z).__name__}.")
+            # The same checks as torch, with its messages.
             if Z.dtype != original_dtype:
                 raise ValueError(
                     "Registering a parametrization may not change the dtype of the tensor, unless `unsafe` flag "
@@ -212,6 +218,7 @@ class ParametrizationList(ModuleList):
             if self.is_tensor:
                 if not isinstance(value, torch.Tensor):
                     raise ValueError(f"`right_inverse` should return a tensor. Got {type(value).__name__}")
+                # In place again, so the dtype must not change.
                 if value.dtype != self.original.dtype:
                     raise ValueError(
                         f"The tensor returned by `right_inverse` has dtype {value.dtype} "
@@ -225,11 +232,13 @@ class ParametrizationList(ModuleList):
         """Write each tensor of a sequence into original0, original1, ..."""
         if not isinstance(value, Sequence):
             raise ValueError(f"'right_inverse' must return a sequence of tensors. Got {type(value).__name__}.")
+        # As many as were stored at registration.
         if len(value) != self.ntensors:
             raise ValueError(
                 f"'right_inverse' must return a sequence of tensors of length {self.ntensors}. "
                 f"Got a sequence of length {len(value)}."
             )
+        # Each one in place, like a single original.
         for i, tensor in enumerate(value):
             original_i = getattr(self, f"original{i}")
             if not isinstance(tensor, torch.Tensor):
@@ -237,6 +246,7 @@ class ParametrizationList(ModuleList):
                     "'right_inverse' must return a sequence of tensors or reference-type opaques. "
                     f"Got element {i} of type {type(tensor).__name__}."
                 )
+            # Written in place, so the dtype must match.
             if original_i.dtype != tensor.dtype:
                 raise ValueError(
                     f"Tensor {i} returned by `right_inverse` has dtype {tensor.dtype} "
@@ -271,8 +281,7 @@ def _inject_new_class(module: Module) -> None:
     cls = module.__class__
 
     def default_deepcopy(self, memo):
-        # Copy the instance dict (and slots) by hand: the usual route goes
-        # through __getstate__, which refuses.
+        """Copy the instance dict (and slots) by hand: the usual route calls __getstate__, which refuses."""
         obj = memo.get(id(self), None)
         if obj is not None:
             return obj
@@ -285,7 +294,7 @@ def _inject_new_class(module: Module) -> None:
         return replica
 
     def getstate(self):
-        # Torch's message, pointing to the state_dict way of saving.
+        """Refuse pickling with torch's message, which points to the state_dict way of saving."""
         raise RuntimeError(
             "Serialization of parametrized modules is only supported through state_dict(). See:\n"
             "https://pytorch.org/tutorials/beginner/saving_loading_models.html"
@@ -305,10 +314,11 @@ def _inject_property(module: Module, tensor_name: str) -> None:
         raise AssertionError(f"Module already has an attribute named '{tensor_name}'")
 
     def get_parametrized(self) -> torch.Tensor:
-        # Computed at every read, unless a `cached()` block is open.
+        """Compute the tensor at every read, unless a `cached()` block is open."""
         parametrization = self.parametrizations[tensor_name]
         if not _cache_enabled:
             return parametrization()
+        # Tracing would record the cached tensor as a constant, so it is refused.
         if torch._C._get_tracing_state() is not None:
             raise RuntimeError("Cannot trace a model while caching parametrizations.")
         key = (id(module), tensor_name)
@@ -317,6 +327,7 @@ def _inject_property(module: Module, tensor_name: str) -> None:
         return _cache[key]
 
     def set_original(self, value: torch.Tensor) -> None:
+        """`module.weight = value` stores right_inverse(value) in the original."""
         self.parametrizations[tensor_name].right_inverse(value)
 
     setattr(module.__class__, tensor_name, property(get_parametrized, set_original))
@@ -341,6 +352,7 @@ def register_parametrization(
         # Already parametrized: check the new link against the current value.
         if not unsafe:
             _check_next_parametrization(module, tensor_name, parametrization)
+        # `|=`: once any link is unsafe, the whole chain is.
         module.parametrizations[tensor_name].append(parametrization)
         module.parametrizations[tensor_name].unsafe |= unsafe
     elif tensor_name in module._buffers or tensor_name in module._parameters:
@@ -349,12 +361,14 @@ def register_parametrization(
         original = getattr(module, tensor_name)
         parametrizations = ParametrizationList([parametrization], original, unsafe=unsafe)
         delattr(module, tensor_name)
+        # The class is swapped only once per module, for its first parametrization.
         if not is_parametrized(module):
             _inject_new_class(module)
             module.parametrizations = ModuleDict()
         _inject_property(module, tensor_name)
         module.parametrizations[tensor_name] = parametrizations
     else:
+        # Only a registered tensor (or an already parametrized name) can be parametrized.
         raise ValueError(
             f"Module '{module}' does not have a parameter, a buffer, or a parametrized element with name "
             f"'{tensor_name}'"
@@ -364,17 +378,14 @@ def register_parametrization(
 
 def _check_next_parametrization(module: Module, tensor_name: str, parametrization: Module) -> None:
     """A parametrization appended to a chain must keep the tensor's dtype and shape, both ways."""
+    # The new link takes the current value, and must give back the same kind of tensor.
     Y = getattr(module, tensor_name)
     X = parametrization(Y)
-    _check_tensor_like(
-        "A parametrization",
-        Y,
-        X,
-        "Registering a parametrization may not change the dtype of the tensor, unless the `unsafe` flag is "
-        f"enabled.\nmodule.{tensor_name}.dtype: {{Y}}\nparametrization(module.{tensor_name}).dtype: {{X}}",
-        "Registering a parametrization may not change the shape of the tensor, unless the `unsafe` flag is "
-        f"enabled.\nmodule.{tensor_name}.shape: {{Y}}\nparametrization(module.{tensor_name}).shape: {{X}}",
-    )
+    where = f"module.{tensor_name}"
+    change = "Registering a parametrization may not change the {} of the tensor, unless the `unsafe` flag is enabled."
+    dtype_text = change.format("dtype") + f"\n{where}.dtype: {{Y}}\nparametrization({where}).dtype: {{X}}"
+    shape_text = change.format("shape") + f"\n{where}.shape: {{Y}}\nparametrization({where}).shape: {{X}}"
+    _check_tensor_like("A parametrization", Y, X, dtype_text, shape_text)
     # Its right_inverse, if it has a working one, must do the same.
     if not hasattr(parametrization, "right_inverse"):
         return
@@ -382,19 +393,14 @@ def _check_next_parametrization(module: Module, tensor_name: str, parametrizatio
         Z = parametrization.right_inverse(X)
     except NotImplementedError:
         return
+    # Torch words this first message differently ("Got:"), so it is checked here.
     if not isinstance(Z, torch.Tensor):
         raise ValueError(f"parametrization.right_inverse must return a tensor. Got: {type(Z).__name__}")
-    _check_tensor_like(
-        "parametrization.right_inverse",
-        Y,
-        Z,
-        "The tensor returned by parametrization.right_inverse must have the same dtype as "
-        f"module.{tensor_name}, unless the `unsafe` flag is enabled.\nmodule.{tensor_name}.dtype: {{Y}}\n"
-        "returned dtype: {X}",
-        "The tensor returned by parametrization.right_inverse must have the same shape as "
-        f"module.{tensor_name}, unless the `unsafe` flag is enabled.\nmodule.{tensor_name}.shape: {{Y}}\n"
-        "returned shape: {X}",
-    )
+    same = "The tensor returned by parametrization.right_inverse must have the same {} as " + where
+    same += ", unless the `unsafe` flag is enabled."
+    dtype_text = same.format("dtype") + f"\n{where}.dtype: {{Y}}\nreturned dtype: {{X}}"
+    shape_text = same.format("shape") + f"\n{where}.shape: {{Y}}\nreturned shape: {{X}}"
+    _check_tensor_like("parametrization.right_inverse", Y, Z, dtype_text, shape_text)
 
 
 def is_parametrized(module: Module, tensor_name: str | None = None) -> bool:
@@ -424,6 +430,7 @@ def remove_parametrizations(module: Module, tensor_name: str, leave_parametrized
                 t = getattr(module, tensor_name)
                 _maybe_set(original, t)
     elif leave_parametrized:
+        # Several originals cannot be written into one tensor: a new one is made.
         t = getattr(module, tensor_name)
         original = Parameter(t) if t.requires_grad else t
     else:
