@@ -55,3 +55,10 @@ def test_functional_call_does_not_accept_clone_modules():
     params = {"weight": torch.ones(1, 2), "bias": torch.zeros(1)}
     with pytest.raises(TypeError, match="is not an instance of torch.nn.Module"):
         torch.func.functional_call(layer, params, (torch.ones(1, 2),))
+
+
+@pytest.mark.parametrize("name", ["orthogonal", "spectral_norm"])
+def test_parametrizations_not_written_yet_say_so(name):
+    assert hasattr(torch.nn.utils.parametrizations, name)
+    with pytest.raises(AttributeError, match="is not part of the clone yet"):
+        getattr(nn.utils.parametrizations, name)

@@ -197,3 +197,27 @@ def parametrize_transfer_to_another_module(nn, see):
     see(type(target).__name__)
     see(target.parametrizations.weight.original is source.parametrizations.weight.original)
     see(target.weight)
+
+
+@scenario("layers", methods=("weight_norm",))
+def weight_norm_splits_weight_into_length_and_direction(nn, see):
+    """parametrizations.weight_norm stores g and v; the weight is unchanged and trains the same."""
+    layer = nn.utils.parametrizations.weight_norm(nn.Linear(3, 2))
+    see.repr(layer)
+    see(layer.state_dict())
+    see(layer.weight)
+    optimizer = torch.optim.SGD(layer.parameters(), lr=0.1)
+    layer(torch.randn(4, 3)).sum().backward()
+    optimizer.step()
+    see(layer.weight)
+    see.keys(nn.utils.parametrizations.weight_norm(nn.Conv1d(2, 3, 2), dim=None).state_dict())
+
+
+@scenario("layers", methods=("weight_norm",))
+def weight_norm_loads_old_weight_g_and_weight_v_checkpoints(nn, see):
+    """A state_dict of the old hook-based weight_norm (weight_g, weight_v) still loads."""
+    old = torch.nn.utils.weight_norm(torch.nn.Linear(3, 2))
+    see.keys(old.state_dict())
+    layer = nn.utils.parametrizations.weight_norm(nn.Linear(3, 2))
+    see(layer.load_state_dict(old.state_dict()))
+    see(layer.weight)

@@ -50,6 +50,7 @@ PAGES: dict[str, tuple[str, str]] = {
     "pixelshuffle": ("layers/pixelshuffle.py", "Pixel shuffle"),
     "distance": ("layers/distance.py", "Distances"),
     "parametrize": ("utils/parametrize.py", "Parametrizations"),
+    "parametrizations": ("utils/parametrizations.py", "Weight norm"),
 }
 
 

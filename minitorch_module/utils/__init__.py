@@ -4,8 +4,9 @@ Clipping gradients or flattening parameters into one vector only reads and
 writes tensors, so torch's functions work on the clone's parameters as they
 are. The rest of `torch.nn.utils` registers hooks or swaps a module's
 parameters: that is Module machinery, which the clone teaches by writing
-it, so it is never borrowed. `parametrize` is written here from scratch;
-the others (`parametrizations`, `weight_norm`, `spectral_norm`,
+it, so it is never borrowed. `parametrize` and
+`parametrizations.weight_norm` are written here from scratch; the others
+(`parametrizations.orthogonal` and `.spectral_norm`, `weight_norm`, `spectral_norm`,
 `stateless`, `skip_init`, fusing modules) are not in the clone yet. Asking
 for one raises an AttributeError that says so, rather than running torch's
 code on a module it was not written for.
@@ -26,18 +27,17 @@ from torch.nn.utils import fuse_conv_bn_weights, fuse_linear_bn_weights
 
 # Padding and packing sequences for recurrent layers: tensor utilities too.
 # `parametrize` is Module machinery, so it is written from scratch here.
-from . import parametrize, rnn
+from . import parametrizations, parametrize, rnn
 
 # What `from minitorch_module.utils import *` brings.
 __all__ = [
     "clip_grad_norm", "clip_grad_norm_", "clip_grads_with_norm_", "clip_grad_value_", "get_total_norm",
     "parameters_to_vector", "vector_to_parameters", "fuse_conv_bn_weights", "fuse_linear_bn_weights", "rnn",
-    "parametrize",
+    "parametrize", "parametrizations",
 ]
 
 # What torch.nn.utils has that is Module machinery, with what it does to a module.
 NOT_IN_THE_CLONE = {
-    "parametrizations": "registers weight_norm, spectral_norm and orthogonal parametrizations",
     "weight_norm": "adds a forward pre-hook that recomputes a parameter",
     "remove_weight_norm": "removes the weight_norm hook",
     "spectral_norm": "adds a forward pre-hook that recomputes a parameter",
