@@ -21,6 +21,11 @@ from .layers import __all__ as _layer_names
 from .module import Module
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
+# torch.nn's submodules of tensor math, so `nn.init.xavier_uniform_` and
+# `nn.functional.relu` work after `import minitorch_module as nn`; `utils`
+# has only the helpers that need no Module machinery.
+from . import functional, init, utils
+
 # Teaching tools (not part of torch.nn, so not in `__all__`): they look
 # inside any module tree, torch's or ours.
 from .explain import explain

@@ -45,6 +45,13 @@ PAGES: dict[str, tuple[str, str]] = {
     "flatten": ("layers/flatten.py", "Flatten"),
     "attention": ("layers/attention.py", "Attention"),
     "lazy": ("layers/lazy.py", "Lazy modules"),
+    "loss": ("layers/loss.py", "Losses"),
+    "padding": ("layers/padding.py", "Padding"),
+    "upsampling": ("layers/upsampling.py", "Upsampling"),
+    "pixelshuffle": ("layers/pixelshuffle.py", "Pixel shuffle"),
+    "distance": ("layers/distance.py", "Distances"),
+    "parametrize": ("utils/parametrize.py", "Parametrizations"),
+    "parametrizations": ("utils/parametrizations.py", "Weight norm"),
 }
 
 
@@ -119,13 +126,22 @@ def _is_public(name: str) -> bool:
     return not name.startswith("_") or (name.startswith("__") and name.endswith("__"))
 
 
+def _own_all(tree: ast.Module) -> set[str]:
+    """The names in a file's literal `__all__ = [...]`, if it has one."""
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == ["__all__"]:
+            return {elt.value for elt in getattr(node.value, "elts", []) if isinstance(elt, ast.Constant)}
+    return set()
+
+
 def public_defs(source: str) -> dict[int, PublicDef]:
     """Line of each `def` of a public function or public method of a public class.
 
     A private base class (`_ConvNd`) counts when exported classes inherit it.
     """
-    exported = set(minitorch_module.__all__)
     tree = ast.parse(source)
+    # A submodule such as utils/parametrize.py exports its own names.
+    exported = set(minitorch_module.__all__) | _own_all(tree)
     classes = [node for node in tree.body if isinstance(node, ast.ClassDef)]
     users: dict[str, list[str]] = {c.name: [c.name] if c.name in exported else [] for c in classes}
     for c in classes:

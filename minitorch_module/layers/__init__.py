@@ -60,3 +60,25 @@ __all__ = [
     "LazyBatchNorm1d",
     "LazyBatchNorm2d",
 ]
+
+# Layers added for real programs (issue 16): losses, more activations,
+# pooling, dropout and embedding variants, padding, distances, resizing.
+# Each file lists its names in its own `__all__`.
+from . import activation, distance, dropout, flatten, loss, padding, pixelshuffle, pooling, sparse, upsampling  # noqa: E402
+from .activation import *  # noqa: E402,F401,F403
+from .distance import *  # noqa: E402,F401,F403
+from .dropout import *  # noqa: E402,F401,F403
+from .flatten import *  # noqa: E402,F401,F403
+from .loss import *  # noqa: E402,F401,F403
+from .padding import *  # noqa: E402,F401,F403
+from .pixelshuffle import *  # noqa: E402,F401,F403
+from .pooling import *  # noqa: E402,F401,F403
+from .sparse import *  # noqa: E402,F401,F403
+from .upsampling import *  # noqa: E402,F401,F403
+
+__all__ += [
+    name
+    for module in (activation, distance, dropout, flatten, loss, padding, pixelshuffle, pooling, sparse, upsampling)
+    for name in module.__all__
+    if name not in __all__
+]

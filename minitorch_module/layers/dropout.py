@@ -44,3 +44,76 @@ class Dropout(Module):
     # Both settings, always.
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
+
+
+# ------------------------------------------------------------------
+# Dropout variants: whole channels, and alpha dropout for SELU nets
+# ------------------------------------------------------------------
+
+# In torch all of these (and Dropout itself) derive from one _DropoutNd
+# base. Here Dropout stands alone, since it was written first; the
+# variants share the base below. So `isinstance(Dropout2d(), Dropout)` is
+# False, as in torch.
+__all__ += ["Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
+
+
+class _DropoutNd(Module):
+    """The probability check and the repr that every dropout shares."""
+
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        """Check p at construction, with torch's message."""
+        super().__init__()
+        if p < 0 or p > 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+        self.inplace = inplace
+
+    def extra_repr(self) -> str:
+        """Both settings, named."""
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout1d(_DropoutNd):
+    """Zero whole channels of a (N, C, L) input: neighbours in a channel are correlated.
+
+    Examples:
+        >>> import torch
+        >>> Dropout1d(0.5).eval()(torch.ones(1, 2, 3)).sum()
+        tensor(6.)
+    """
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """`self.training` decides whether anything is dropped."""
+        return F.dropout1d(input, self.p, self.training, self.inplace)
+
+
+class Dropout2d(_DropoutNd):
+    """Zero whole feature maps of a (N, C, H, W) input."""
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """`self.training` decides whether anything is dropped."""
+        return F.dropout2d(input, self.p, self.training, self.inplace)
+
+
+class Dropout3d(_DropoutNd):
+    """Zero whole channels of a (N, C, D, H, W) volume."""
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """`self.training` decides whether anything is dropped."""
+        return F.dropout3d(input, self.p, self.training, self.inplace)
+
+
+class AlphaDropout(_DropoutNd):
+    """Dropout that keeps mean and variance, for SELU networks; `inplace` is ignored."""
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """`self.training` decides whether anything is dropped."""
+        return F.alpha_dropout(input, self.p, self.training)
+
+
+class FeatureAlphaDropout(_DropoutNd):
+    """AlphaDropout of whole channels."""
+
+    def forward(self, input: torch.Tensor) -> torch.Tensor:
+        """`self.training` decides whether anything is dropped."""
+        return F.feature_alpha_dropout(input, self.p, self.training)
