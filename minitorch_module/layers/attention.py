@@ -161,7 +161,7 @@ class MultiheadAttention(Module):
             mask=attn_mask, mask_name="attn_mask", other_type=None, other_name="", target_type=query.dtype, check_other=False
         )
         if not float_mask and self._can_use_fast_path(query, key, value):
-            merged_mask, mask_type = self._merge_masks(attn_mask, key_padding_mask, query)
+            merged_mask, mask_type = self.merge_masks(attn_mask, key_padding_mask, query)
             return torch._native_multi_head_attention(
                 query,
                 key,
@@ -241,7 +241,7 @@ class MultiheadAttention(Module):
             return False
         return not (torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors))
 
-    def _merge_masks(
+    def merge_masks(
         self, attn_mask: torch.Tensor | None, key_padding_mask: torch.Tensor | None, query: torch.Tensor
     ) -> tuple[torch.Tensor | None, int | None]:
         """Combine both masks into the one mask (and its type code) the fused kernel wants.
