@@ -19,6 +19,8 @@ from pathlib import Path
 
 import torch.nn.modules.container
 import torch.nn.modules.module
+import torch.nn.modules.rnn
+import torch.nn.modules.transformer
 import torch.nn.parameter
 
 from conformance.backends import torch_backend
@@ -29,6 +31,8 @@ FILES = {
     "module.py": Path(torch.nn.modules.module.__file__),
     "container.py": Path(torch.nn.modules.container.__file__),
     "parameter.py": Path(torch.nn.parameter.__file__),
+    "rnn.py": Path(torch.nn.modules.rnn.__file__),
+    "transformer.py": Path(torch.nn.modules.transformer.__file__),
 }
 
 # Raises no scenario can reach on a CPU build of torch with the clone's
@@ -42,6 +46,7 @@ FILES = {
 # | internal assertion   | _apply: four AssertionErrors                 | guarded by the code just above    |
 # | internal helper      | _WrappedHook.__call__ / __setstate__         | private API, module already freed |
 # | lazy modules         | UninitializedTensorMixin (3 raises)          | the clone has no lazy modules     |
+# | internal assertion   | rnn.py RNN.forward: hx must not be None      | hx is set on every path above     |
 _INTERNAL_ASSERT = "internal assertion: the lines above make it impossible"
 _WRAPPED_HOOK = "internal helper: only a private _WrappedHook whose module was freed"
 _LAZY = "lazy modules: UninitializedParameter is not part of the clone"
@@ -57,6 +62,7 @@ UNREACHABLE: dict[tuple[str, str, str], str] = {
         _WRAPPED_HOOK
     ),
     ("module.py", "_WrappedHook.__setstate__", "raise RuntimeError("): _WRAPPED_HOOK,
+    ("rnn.py", "RNN.forward", 'raise AssertionError("hx must not be None")'): _INTERNAL_ASSERT,
     ("parameter.py", "UninitializedTensorMixin.shape", "raise RuntimeError("): _LAZY,
     ("parameter.py", "UninitializedTensorMixin.share_memory_", "raise RuntimeError("): _LAZY,
     ("parameter.py", "UninitializedTensorMixin.__torch_function__", "raise ValueError("): _LAZY,

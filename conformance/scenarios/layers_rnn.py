@@ -8,7 +8,7 @@ checks and messages, unbatched and packed inputs, and `_flat_weights`.
 import pickle
 
 import torch
-from torch.nn.utils.rnn import pack_padded_sequence
+from torch.nn.utils.rnn import PackedSequence, pack_padded_sequence
 
 from conformance.registry import scenario
 from conformance.scenarios.layer_table import ignore_once_per_process_warnings, layer_checks
@@ -142,6 +142,9 @@ def rnn_packed_sequence_checks(nn, see):
     see.raises(lambda: nn.GRU(2, 4)(packed))
     see.raises(lambda: nn.GRU(3, 4)(packed, torch.randn(1, 3, 4)))
     see.raises(lambda: nn.LSTM(3, 4)(packed, (torch.randn(1, 2, 4), torch.randn(1, 3, 4))))
+    # Packed data is 2-D (steps, features); a hand-made 3-D one is refused.
+    by_hand = PackedSequence(torch.randn(9, 1, 3), packed.batch_sizes)
+    see.raises(lambda: nn.GRU(3, 4)(by_hand))
 
 
 @scenario("layers", methods=("RNN.forward",))
