@@ -77,7 +77,7 @@ def rnn_nonlinearity_as_fourth_positional_argument(nn, see):
     see.keys(rnn.named_parameters())
 
 
-@scenario("layers", methods=("RNNBase.all_weights", "RNNBase.__init__"))
+@scenario("layers", methods=("RNNBase.all_weights", "all_weights", "RNNBase.__init__"))
 def rnn_weight_names_and_all_weights(nn, see):
     """Names per layer and direction; all_weights groups the parameters the same way."""
     lstm = nn.LSTM(3, 4, num_layers=2, bidirectional=True, proj_size=2)
@@ -87,6 +87,23 @@ def rnn_weight_names_and_all_weights(nn, see):
 
 
 # ------------------------------------------------------------- forward
+
+
+@scenario("layers", methods=("RNNBase.check_forward_args", "LSTM.check_forward_args", "LSTM.permute_hidden"))
+def rnn_check_helpers_are_public_methods(nn, see):
+    """The checks forward runs are public: expected sizes, size checks, batch reordering."""
+    lstm, gru = nn.LSTM(3, 4, proj_size=2), nn.GRU(3, 4, bidirectional=True)
+    x = torch.randn(5, 2, 3)
+    see(lstm.check_input(x, None))
+    see(lstm.get_expected_hidden_size(x, None))
+    see(lstm.get_expected_cell_size(x, torch.tensor([3, 1])))
+    h, c = torch.randn(1, 2, 2), torch.randn(1, 2, 4)
+    see(lstm.check_forward_args(x, (h, c), None))
+    see.raises(lambda: gru.check_forward_args(x, h, None))
+    see.raises(lambda: gru.check_hidden_size(h, (2, 2, 4), "hidden {} is not {}"))
+    order = torch.tensor([1, 0])
+    see(lstm.permute_hidden((h, c), order))
+    see(gru.permute_hidden(torch.randn(2, 2, 4), order))
 
 
 @scenario("layers", methods=("LSTM.forward", "RNN.forward", "GRU.forward"))

@@ -44,6 +44,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "sparse": ("layers/sparse.py", "Embedding"),
     "flatten": ("layers/flatten.py", "Flatten"),
     "attention": ("layers/attention.py", "Attention"),
+    "rnn": ("layers/rnn.py", "Recurrent layers"),
+    "transformer": ("layers/transformer.py", "Transformer"),
 }
 
 

@@ -8,6 +8,8 @@ side: how many weights a stacked, two-way RNN needs, what they are called
 that the fused op reads and that must follow every change to a weight.
 """
 
+# Standard library: math for the init bound, numbers for the dropout
+# check, weakref for the weight references.
 from __future__ import annotations
 
 import math
@@ -16,14 +18,18 @@ import warnings
 import weakref
 from typing import Any
 
+# Tensor math from torch: the fused ops (`_VF`), init functions, and
+# PackedSequence, a plain tuple of tensors (not a Module).
 import torch
 from torch import _VF
 from torch.nn import init
 from torch.nn.utils.rnn import PackedSequence
 
+# The clone's own Module and Parameter.
 from ..module import Module
 from ..parameter import Parameter
 
+# The names this file exports, as in torch.nn.modules.rnn.
 __all__ = ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
 
 # ------------------------------------------------------------------
@@ -65,6 +71,7 @@ class RNNBase(Module):
         proj_size: LSTM only: project h to this size (`weight_hr_*`).
     """
 
+    # Register the weights of every layer and direction, then draw them.
     def __init__(
         self,
         mode: str,
@@ -92,6 +99,7 @@ class RNNBase(Module):
         self.dropout = float(dropout)
         self.bidirectional = bidirectional
         self.proj_size = proj_size
+        # Filled by `_init_flat_weights` once the weights exist.
         self._flat_weight_refs: list[weakref.ReferenceType | None] = []
         self._check_options(dropout)
         if mode not in _GATES:
@@ -121,6 +129,7 @@ class RNNBase(Module):
             value = getattr(self, name)
             if not isinstance(value, bool):
                 raise TypeError(f"{name} should be of type bool, got: {type(value).__name__}")
+        # Sizes must be positive ints; each is checked for type, then value.
         for name in ("input_size", "hidden_size"):
             value = getattr(self, name)
             if not isinstance(value, int):
@@ -324,6 +333,7 @@ class RNNBase(Module):
                 hx = self.permute_hidden(hx, sorted_indices)
             self._check_packed_state(input, hx, batch_sizes)
             self._check_mode()
+            # The packed form of the op takes `batch_sizes` and no batch_first.
             result = op(input, batch_sizes, hx, self._flat_weights, self.bias, *self._op_flags())
             output, hidden = self._split_result(result)
             output = PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices)
@@ -336,12 +346,14 @@ class RNNBase(Module):
         batch_dim = 0 if self.batch_first else 1
         if not is_batched:
             input = input.unsqueeze(batch_dim)
+        # No state given: start from zeros. A given state is checked first.
         if hx is None:
             hx = self._zero_state(input.size(batch_dim), input)
         else:
             hx = self._unbatch_state(hx, is_batched)
         self.check_forward_args(input, hx, None)
         self._check_mode()
+        # The op runs every layer, direction and time step at once.
         result = op(input, hx, self._flat_weights, self.bias, *self._op_flags(), self.batch_first)
         output, hidden = self._split_result(result)
         if not is_batched:
@@ -370,6 +382,7 @@ class RNNBase(Module):
             s += ", num_layers={num_layers}"
         if self.bias is not True:
             s += ", bias={bias}"
+        # `is not` on purpose, as torch: batch_first=1 would be printed.
         if self.batch_first is not False:
             s += ", batch_first={batch_first}"
         if self.dropout != 0:
@@ -407,6 +420,7 @@ class RNNBase(Module):
             ]
             self._flat_weights_names = [name for names in self._all_weights for name in names]
             self._flat_weights = [getattr(self, n) if hasattr(self, n) else None for n in self._flat_weights_names]
+        # Weak references are never pickled: always rebuild them.
         self._flat_weight_refs = [weakref.ref(w) if w is not None else None for w in self._flat_weights]
 
     @property
@@ -441,11 +455,13 @@ class RNN(RNNBase):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if "proj_size" in kwargs:
             raise ValueError(_NO_PROJ)
+        # Take nonlinearity out of the arguments, positional or keyword.
         if len(args) > 3:
             self.nonlinearity = args[3]
             args = args[:3] + args[4:]
         else:
             self.nonlinearity = kwargs.pop("nonlinearity", "tanh")
+        # The nonlinearity picks the mode: which fused op forward calls.
         modes = {"tanh": "RNN_TANH", "relu": "RNN_RELU"}
         if self.nonlinearity not in modes:
             raise ValueError(f"Unknown nonlinearity '{self.nonlinearity}'. Select from 'tanh' or 'relu'.")
@@ -477,6 +493,7 @@ class LSTM(RNNBase):
         (torch.Size([3, 5, 8]), torch.Size([1, 3, 8]), torch.Size([1, 3, 8]))
     """
 
+    # All the work is in RNNBase; an LSTM only names its mode.
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("LSTM", *args, **kwargs)
 
@@ -519,6 +536,7 @@ class LSTM(RNNBase):
                     f"For batched 3-D input, hx and cx should also be 3-D but got ({dims[0]}-D, {dims[1]}-D) tensors"
                 )
             return hx
+        # Unbatched: h and c are 2-D and get a batch dimension of 1.
         if dims != (2, 2):
             raise RuntimeError(
                 f"For unbatched 2-D input, hx and cx should also be 2-D but got ({dims[0]}-D, {dims[1]}-D) tensors"
@@ -553,6 +571,7 @@ class GRU(RNNBase):
         (torch.Size([5, 16]), torch.Size([2, 8]))
     """
 
+    # Only LSTMs have a projection: proj_size is refused by name.
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         if "proj_size" in kwargs:
             raise ValueError(_NO_PROJ)
@@ -575,6 +594,7 @@ class RNNCellBase(Module):
     `num_chunks` is the number of gates stacked in each weight.
     """
 
+    # One weight pair (and bias pair) with `num_chunks` gates stacked.
     def __init__(
         self, input_size: int, hidden_size: int, bias: bool, num_chunks: int, device: Any = None, dtype: Any = None
     ) -> None:
@@ -626,6 +646,7 @@ class RNNCellBase(Module):
             if value.dim() not in (1, 2):
                 what = f"hx[{index}]" if pair else "hidden"
                 raise ValueError(f"{name}: Expected {what} to be 1D or 2D, got {value.dim()}D instead")
+        # An unbatched step gets a batch dimension of 1, input and states alike.
         is_batched = input.dim() == 2
         if not is_batched:
             input = input.unsqueeze(0)
@@ -650,6 +671,7 @@ class RNNCell(RNNCellBase):
         torch.Size([3, 8])
     """
 
+    # One gate: weights of hidden_size rows.
     def __init__(
         self,
         input_size: int,
@@ -688,6 +710,7 @@ class LSTMCell(RNNCellBase):
         (torch.Size([3, 8]), torch.Size([3, 8]))
     """
 
+    # Four gates: input, forget, cell, output.
     def __init__(
         self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None, dtype: Any = None
     ) -> None:
@@ -710,6 +733,7 @@ class GRUCell(RNNCellBase):
         torch.Size([8])
     """
 
+    # Three gates: reset, update, new.
     def __init__(
         self, input_size: int, hidden_size: int, bias: bool = True, device: Any = None, dtype: Any = None
     ) -> None:

@@ -8,16 +8,20 @@ as one fused op, the "fast path"; the clone takes it in exactly the same
 cases, because its last bits differ from the step-by-step path.
 """
 
+# Standard library: deepcopy builds the stacks; warnings for the
+# nested-tensor notice.
 from __future__ import annotations
 
 import copy
 import warnings
 from typing import Any, Callable
 
+# Tensor math from torch: the functional ops, masks helpers, Xavier init.
 import torch
 import torch.nn.functional as F
 from torch.nn.init import xavier_uniform_
 
+# The clone's own containers and layers: a transformer is made of them.
 from ..containers import ModuleList
 from ..module import Module
 from .activation import GELU, ReLU
@@ -26,6 +30,7 @@ from .dropout import Dropout
 from .linear import Linear
 from .normalization import LayerNorm
 
+# The names this file exports, as in torch.nn.modules.transformer.
 __all__ = [
     "Transformer",
     "TransformerEncoder",
@@ -100,6 +105,7 @@ def _encoder_tensors(layer: TransformerEncoderLayer, src: torch.Tensor) -> tuple
         attn.in_proj_bias,
         attn.out_proj.weight,
         attn.out_proj.bias,
+        # Then the two norms and the feed-forward block.
         layer.norm1.weight,
         layer.norm1.bias,
         layer.norm2.weight,
@@ -150,6 +156,7 @@ class Transformer(Module):
         torch.Size([4, 3, 8])
     """
 
+    # Build both stacks (or take the custom ones), then re-draw every matrix.
     def __init__(
         self,
         d_model: int = 512,
@@ -178,6 +185,7 @@ class Transformer(Module):
             encoder_layer = TransformerEncoderLayer(*layer_args, **factory_kwargs)
             encoder_norm = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory_kwargs)
             self.encoder = TransformerEncoder(encoder_layer, num_encoder_layers, encoder_norm)
+        # The decoder stack, built the same way after the encoder's draws.
         if custom_decoder is not None:
             self.decoder = custom_decoder
         else:
@@ -213,12 +221,14 @@ class Transformer(Module):
             raise RuntimeError("the batch number of src and tgt must be equal")
         if src.size(-1) != self.d_model or tgt.size(-1) != self.d_model:
             raise RuntimeError("the feature number of src and tgt must be equal to d_model")
+        # The encoder's output ("memory") is what every decoder layer attends to.
         memory = self.encoder(src, mask=src_mask, src_key_padding_mask=src_key_padding_mask, is_causal=src_is_causal)
         return self.decoder(
             tgt,
             memory,
             tgt_mask=tgt_mask,
             memory_mask=memory_mask,
+            # Padding masks say which tokens are filler, per batch row.
             tgt_key_padding_mask=tgt_key_padding_mask,
             memory_key_padding_mask=memory_key_padding_mask,
             tgt_is_causal=tgt_is_causal,
@@ -251,15 +261,19 @@ def _why_layer_blocks_nested_tensor(layer: Any) -> str:
     name = "encoder_layer"
     if not isinstance(layer, TransformerEncoderLayer):
         return f"{name} was not TransformerEncoderLayer"
+    # The same conditions as the layer's fast path that can be known
+    # before any input is seen.
     attn = layer.self_attn
     if layer.norm_first:
         return f"{name}.norm_first was True"
     if not attn.batch_first:
         return f"{name}.self_attn.batch_first was not True(use batch_first for better inference performance)"
+    # The kernel wants packed q/k/v weights with a bias.
     if not attn._qkv_same_embed_dim:
         return f"{name}.self_attn._qkv_same_embed_dim was not True"
     if attn.in_proj_bias is None:
         return f"{name}.self_attn was passed bias=False"
+    # It knows only relu and gelu, one eps, and an even number of heads.
     if not layer.activation_relu_or_gelu:
         return f"{name}.activation_relu_or_gelu was not True"
     if layer.norm1.eps != layer.norm2.eps:
@@ -287,6 +301,7 @@ class TransformerEncoder(Module):
         torch.Size([5, 3, 8])
     """
 
+    # Copy the layer, then decide once whether nested tensors can be used.
     def __init__(
         self,
         encoder_layer: TransformerEncoderLayer,
@@ -364,6 +379,7 @@ class TransformerEncoder(Module):
             return "torch.backends.mha.get_fastpath_enabled() was not True"
         if not getattr(self, "use_nested_tensor", False):
             return "self.use_nested_tensor was not True"
+        # Only for batched inference with a padding mask.
         if first.training:
             return "self.layers[0] was in training mode"
         if src.dim() != 3:
@@ -395,6 +411,7 @@ class TransformerDecoder(Module):
         torch.Size([4, 3, 8])
     """
 
+    # Copy the layer `num_layers` times.
     def __init__(self, decoder_layer: TransformerDecoderLayer, num_layers: int, norm: Module | None = None) -> None:
         super().__init__()
         self.layers = _get_clones(decoder_layer, num_layers)
@@ -415,6 +432,7 @@ class TransformerDecoder(Module):
         """Run `tgt` through every layer (each attends to `memory`), then `norm`."""
         seq_len = _get_seq_len(tgt, self.layers[0].self_attn.batch_first)
         tgt_is_causal = _detect_is_causal_mask(tgt_mask, tgt_is_causal, seq_len)
+        # Unlike the encoder, the decoder has no fast path: a plain loop.
         output = tgt
         for layer in self.layers:
             output = layer(
@@ -422,6 +440,7 @@ class TransformerDecoder(Module):
                 memory,
                 tgt_mask=tgt_mask,
                 memory_mask=memory_mask,
+                # The same masks reach every layer.
                 tgt_key_padding_mask=tgt_key_padding_mask,
                 memory_key_padding_mask=memory_key_padding_mask,
                 tgt_is_causal=tgt_is_causal,
@@ -449,6 +468,7 @@ class TransformerEncoderLayer(Module):
         torch.Size([3, 5, 8])
     """
 
+    # Attention, feed-forward, two norms, three dropouts, in torch's order.
     def __init__(
         self,
         d_model: int,
@@ -471,6 +491,7 @@ class TransformerEncoderLayer(Module):
         self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **factory_kwargs)
         self.dropout = Dropout(dropout)
         self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **factory_kwargs)
+        # A norm and a dropout for each of the two blocks.
         self.norm_first = norm_first
         self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory_kwargs)
         self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory_kwargs)
@@ -547,6 +568,7 @@ class TransformerEncoderLayer(Module):
             return "self_attn._qkv_same_embed_dim was not True"
         if not self.activation_relu_or_gelu:
             return "activation_relu_or_gelu was not True"
+        # The kernel takes one eps for both norms.
         if self.norm1.eps != self.norm2.eps:
             return "norm1.eps is not equal to norm2.eps"
         if src.is_nested and (padding is not None or src_mask is not None):
@@ -568,27 +590,14 @@ class TransformerEncoderLayer(Module):
         """The whole layer as torch's one fused inference op."""
         attn = self.self_attn
         merged_mask, mask_type = attn.merge_masks(src_mask, padding, src)
+        # The kernel takes the attention weights, then its options (gelu or
+        # relu, norm_first, eps), then the norm and feed-forward weights:
+        # the order of `_encoder_tensors`.
+        tensors = _encoder_tensors(self, src)
+        use_gelu = self.activation_relu_or_gelu == 2
         return torch._transformer_encoder_layer_fwd(
-            src,
-            attn.embed_dim,
-            attn.num_heads,
-            attn.in_proj_weight,
-            attn.in_proj_bias,
-            attn.out_proj.weight,
-            attn.out_proj.bias,
-            self.activation_relu_or_gelu == 2,
-            self.norm_first,
-            self.norm1.eps,
-            self.norm1.weight,
-            self.norm1.bias,
-            self.norm2.weight,
-            self.norm2.bias,
-            self.linear1.weight,
-            self.linear1.bias,
-            self.linear2.weight,
-            self.linear2.bias,
-            merged_mask,
-            mask_type,
+            src, attn.embed_dim, attn.num_heads, *tensors[1:5],
+            use_gelu, self.norm_first, self.norm1.eps, *tensors[5:], merged_mask, mask_type,
         )
 
     def _sa_block(
@@ -617,6 +626,7 @@ class TransformerDecoderLayer(Module):
         torch.Size([4, 3, 8])
     """
 
+    # Two attentions, feed-forward, three norms, four dropouts, in torch's order.
     def __init__(
         self,
         d_model: int,
