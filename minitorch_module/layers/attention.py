@@ -20,6 +20,32 @@ from .linear import Linear
 __all__ = ["MultiheadAttention"]
 
 
+def _canonical_masks(
+    attn_mask: torch.Tensor | None,
+    key_padding_mask: torch.Tensor | None,
+    dtype: torch.dtype,
+    attn_name: str = "attn_mask",
+    padding_name: str = "key_padding_mask",
+) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """Turn bool masks into float masks (-inf where attention is not allowed).
+
+    Both masks must be of the same kind; the names are the argument names
+    the caller's user sees in the error message. The transformer layers use
+    this too, with their own argument names.
+    """
+    key_padding_mask = F._canonical_mask(
+        mask=key_padding_mask,
+        mask_name=padding_name,
+        other_type=F._none_or_dtype(attn_mask),
+        other_name=attn_name,
+        target_type=dtype,
+    )
+    attn_mask = F._canonical_mask(
+        mask=attn_mask, mask_name=attn_name, other_type=None, other_name="", target_type=dtype, check_other=False
+    )
+    return attn_mask, key_padding_mask
+
+
 class NonDynamicallyQuantizableLinear(Linear):
     """A Linear under another name. Torch uses the name to tell its quantization
     tools to leave `out_proj` alone; it also shows up in the repr."""
@@ -150,16 +176,7 @@ class MultiheadAttention(Module):
         # Float masks rule out the fast path; then both masks are turned
         # into the same form (bool -> float with -inf) as torch does.
         float_mask = any(m is not None and torch.is_floating_point(m) for m in (attn_mask, key_padding_mask))
-        key_padding_mask = F._canonical_mask(
-            mask=key_padding_mask,
-            mask_name="key_padding_mask",
-            other_type=F._none_or_dtype(attn_mask),
-            other_name="attn_mask",
-            target_type=query.dtype,
-        )
-        attn_mask = F._canonical_mask(
-            mask=attn_mask, mask_name="attn_mask", other_type=None, other_name="", target_type=query.dtype, check_other=False
-        )
+        attn_mask, key_padding_mask = _canonical_masks(attn_mask, key_padding_mask, query.dtype)
         if not float_mask and self._can_use_fast_path(query, key, value):
             merged_mask, mask_type = self.merge_masks(attn_mask, key_padding_mask, query)
             return torch._native_multi_head_attention(

@@ -428,6 +428,14 @@ class RNNBase(Module):
         """The parameters grouped by layer and direction, e.g. [[w_ih, w_hh, b_ih, b_hh], ...]."""
         return [[getattr(self, name) for name in names] for names in self._all_weights]
 
+    def _replicate_for_data_parallel(self) -> RNNBase:
+        """A DataParallel replica gets its own name and weight lists, not ours."""
+        # The replica is a shallow copy: without this, both would change one list.
+        replica = super()._replicate_for_data_parallel()
+        replica._flat_weights = replica._flat_weights[:]
+        replica._flat_weights_names = replica._flat_weights_names[:]
+        return replica
+
 
 # ------------------------------------------------------------------
 # RNN, LSTM, GRU

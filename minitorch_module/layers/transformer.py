@@ -25,7 +25,7 @@ from torch.nn.init import xavier_uniform_
 from ..containers import ModuleList
 from ..module import Module
 from .activation import GELU, ReLU
-from .attention import MultiheadAttention
+from .attention import MultiheadAttention, _canonical_masks
 from .dropout import Dropout
 from .linear import Linear
 from .normalization import LayerNorm
@@ -338,16 +338,7 @@ class TransformerEncoder(Module):
         """Run `src` through every layer, then `norm`."""
         # Bool masks become float masks (-inf where not allowed), and the
         # two masks must be of the same kind.
-        src_key_padding_mask = F._canonical_mask(
-            mask=src_key_padding_mask,
-            mask_name="src_key_padding_mask",
-            other_type=F._none_or_dtype(mask),
-            other_name="mask",
-            target_type=src.dtype,
-        )
-        mask = F._canonical_mask(
-            mask=mask, mask_name="mask", other_type=None, other_name="", target_type=src.dtype, check_other=False
-        )
+        mask, src_key_padding_mask = _canonical_masks(mask, src_key_padding_mask, src.dtype, "mask", "src_key_padding_mask")
         # Nested tensors: the padded batch becomes a list of sequences of
         # their true lengths; the layers then skip the padding entirely.
         output = src
@@ -456,6 +447,44 @@ class TransformerDecoder(Module):
 # ------------------------------------------------------------------
 
 
+def _add_feed_forward_and_norms(
+    layer: Module, blocks: int, d_model: int, dim_feedforward: int, dropout: float,
+    layer_norm_eps: float, norm_first: bool, bias: bool, factory_kwargs: dict,
+) -> None:
+    """Register the feed-forward block, then one LayerNorm and one Dropout per block.
+
+    Both layers register these in the same order (after their attentions):
+    linear1, dropout, linear2, norm1..normN, dropout1..dropoutN.
+    """
+    layer.linear1 = Linear(d_model, dim_feedforward, bias=bias, **factory_kwargs)
+    layer.dropout = Dropout(dropout)
+    layer.linear2 = Linear(dim_feedforward, d_model, bias=bias, **factory_kwargs)
+    layer.norm_first = norm_first
+    # `setattr` with a name registers the module as `self.norm1 = ...` would.
+    for i in range(1, blocks + 1):
+        setattr(layer, f"norm{i}", LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory_kwargs))
+    for i in range(1, blocks + 1):
+        setattr(layer, f"dropout{i}", Dropout(dropout))
+
+
+def _self_attention_block(
+    layer: Module, x: torch.Tensor, attn_mask: torch.Tensor | None, key_padding_mask: torch.Tensor | None,
+    is_causal: bool,
+) -> torch.Tensor:
+    """Self-attention (the weights are not needed), then the first dropout."""
+    x = layer.self_attn(
+        x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=False, is_causal=is_causal
+    )[0]
+    return layer.dropout1(x)
+
+
+def _feed_forward_block(layer: Module, x: torch.Tensor, last_dropout: Module) -> torch.Tensor:
+    """Linear, activation, dropout, Linear, then the layer's last dropout."""
+    return last_dropout(layer.linear2(layer.dropout(layer.activation(layer.linear1(x)))))
+
+
+
+
 class TransformerEncoderLayer(Module):
     """Self-attention, then a two-layer feed-forward block, each with a residual and a LayerNorm.
 
@@ -488,15 +517,10 @@ class TransformerEncoderLayer(Module):
         # Registration order = torch's, so parameters draw the same numbers
         # and state_dict keys come in the same order.
         self.self_attn = MultiheadAttention(d_model, nhead, dropout=dropout, bias=bias, batch_first=batch_first, **factory_kwargs)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **factory_kwargs)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **factory_kwargs)
-        # A norm and a dropout for each of the two blocks.
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory_kwargs)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory_kwargs)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
+        # Two blocks (attention, feed-forward): two norms, two dropouts.
+        _add_feed_forward_and_norms(
+            self, 2, d_model, dim_feedforward, dropout, layer_norm_eps, norm_first, bias, factory_kwargs
+        )
         if isinstance(activation, str):
             activation = _get_activation_fn(activation)
         # The fused kernel only knows relu (1) and gelu (2); 0 means
@@ -524,15 +548,9 @@ class TransformerEncoderLayer(Module):
         is_causal: bool = False,
     ) -> torch.Tensor:
         """Return the layer's output, same shape as `src`."""
-        src_key_padding_mask = F._canonical_mask(
-            mask=src_key_padding_mask,
-            mask_name="src_key_padding_mask",
-            other_type=F._none_or_dtype(src_mask),
-            other_name="src_mask",
-            target_type=src.dtype,
-        )
-        src_mask = F._canonical_mask(
-            mask=src_mask, mask_name="src_mask", other_type=None, other_name="", target_type=src.dtype, check_other=False
+        # Bool masks become float masks, as in the encoder.
+        src_mask, src_key_padding_mask = _canonical_masks(
+            src_mask, src_key_padding_mask, src.dtype, "src_mask", "src_key_padding_mask"
         )
         # Inference: the whole layer in one fused op, if nothing rules it out.
         if not self._why_no_fast_path(src, src_mask, src_key_padding_mask):
@@ -603,16 +621,12 @@ class TransformerEncoderLayer(Module):
     def _sa_block(
         self, x: torch.Tensor, attn_mask: torch.Tensor | None, key_padding_mask: torch.Tensor | None, is_causal: bool = False
     ) -> torch.Tensor:
-        """Self-attention (weights not needed) and dropout."""
-        x = self.self_attn(
-            x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, need_weights=False, is_causal=is_causal
-        )[0]
-        return self.dropout1(x)
+        """Self-attention and dropout1."""
+        return _self_attention_block(self, x, attn_mask, key_padding_mask, is_causal)
 
     def _ff_block(self, x: torch.Tensor) -> torch.Tensor:
-        """Linear, activation, dropout, Linear, dropout."""
-        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
-        return self.dropout2(x)
+        """The feed-forward block, ending with dropout2."""
+        return _feed_forward_block(self, x, self.dropout2)
 
 
 class TransformerDecoderLayer(Module):
@@ -647,17 +661,10 @@ class TransformerDecoderLayer(Module):
         attn_kwargs = dict(dropout=dropout, batch_first=batch_first, bias=bias, **factory_kwargs)
         self.self_attn = MultiheadAttention(d_model, nhead, **attn_kwargs)
         self.multihead_attn = MultiheadAttention(d_model, nhead, **attn_kwargs)
-        self.linear1 = Linear(d_model, dim_feedforward, bias=bias, **factory_kwargs)
-        self.dropout = Dropout(dropout)
-        self.linear2 = Linear(dim_feedforward, d_model, bias=bias, **factory_kwargs)
-        # One LayerNorm and one dropout per block.
-        self.norm_first = norm_first
-        self.norm1 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory_kwargs)
-        self.norm2 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory_kwargs)
-        self.norm3 = LayerNorm(d_model, eps=layer_norm_eps, bias=bias, **factory_kwargs)
-        self.dropout1 = Dropout(dropout)
-        self.dropout2 = Dropout(dropout)
-        self.dropout3 = Dropout(dropout)
+        # Three blocks: three norms, three dropouts.
+        _add_feed_forward_and_norms(
+            self, 3, d_model, dim_feedforward, dropout, layer_norm_eps, norm_first, bias, factory_kwargs
+        )
         # The decoder has no fast path, so it need not know which activation.
         self.activation = _get_activation_fn(activation) if isinstance(activation, str) else activation
 
@@ -694,11 +701,8 @@ class TransformerDecoderLayer(Module):
     def _sa_block(
         self, x: torch.Tensor, attn_mask: torch.Tensor | None, key_padding_mask: torch.Tensor | None, is_causal: bool = False
     ) -> torch.Tensor:
-        """Self-attention over the target, then dropout."""
-        x = self.self_attn(
-            x, x, x, attn_mask=attn_mask, key_padding_mask=key_padding_mask, is_causal=is_causal, need_weights=False
-        )[0]
-        return self.dropout1(x)
+        """Self-attention over the target, then dropout1."""
+        return _self_attention_block(self, x, attn_mask, key_padding_mask, is_causal)
 
     def _mha_block(
         self,
@@ -715,6 +719,5 @@ class TransformerDecoderLayer(Module):
         return self.dropout2(x)
 
     def _ff_block(self, x: torch.Tensor) -> torch.Tensor:
-        """Linear, activation, dropout, Linear, dropout."""
-        x = self.linear2(self.dropout(self.activation(self.linear1(x))))
-        return self.dropout3(x)
+        """The feed-forward block, ending with dropout3."""
+        return _feed_forward_block(self, x, self.dropout3)
