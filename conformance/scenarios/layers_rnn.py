@@ -123,6 +123,11 @@ def rnn_forward_input_errors(nn, see):
         see.raises(lambda: layer(torch.randn(2, 2, 2, 3)))
         see.raises(lambda: layer(torch.randn(5, 2, 7)))
         see.raises(lambda: layer(torch.randn(5, 2, 3, dtype=torch.double)))
+    # The class name in the message is written in: a subclass still says "LSTM".
+    class MyLSTM(nn.LSTM):
+        pass
+
+    see.raises(lambda: MyLSTM(3, 4)(torch.randn(3)))
 
 
 @scenario("layers", methods=("LSTM.forward", "RNN.forward", "GRU.forward", "RNNBase.check_hidden_size"))

@@ -314,8 +314,10 @@ class RNNBase(Module):
         """Check the args of a packed call (the LSTM skips this, as torch's does)."""
         self.check_forward_args(input, hx, batch_sizes)
 
-    # The message names the class and, for RNN only, says "tensor".
-    _rank_error = "{name}: Expected input to be 2D or 3D, got {dim}D instead"
+    # The error for an input that is not 2-D or 3-D. Each subclass sets
+    # its own: the class name is written in, so subclasses of LSTM still
+    # say "LSTM", as in torch.
+    _rank_error: str
 
     def _run(self, input: Any, hx: Any) -> tuple[Any, Any]:
         """Prepare input and state, call the fused `_VF` op, shape the results back."""
@@ -341,7 +343,7 @@ class RNNBase(Module):
         # A plain tensor: batched (3-D) or one unbatched sequence (2-D),
         # which gets a batch dimension of size 1 for the op.
         if input.dim() not in (2, 3):
-            raise ValueError(self._rank_error.format(name=type(self).__name__, dim=input.dim()))
+            raise ValueError(self._rank_error.format(dim=input.dim()))
         is_batched = input.dim() == 3
         batch_dim = 0 if self.batch_first else 1
         if not is_batched:
@@ -476,7 +478,7 @@ class RNN(RNNBase):
         super().__init__(modes[self.nonlinearity], *args, **kwargs)
 
     # The RNN message differs from LSTM's and GRU's by the word "tensor".
-    _rank_error = "{name}: Expected input to be 2D or 3D, got {dim}D tensor instead"
+    _rank_error = "RNN: Expected input to be 2D or 3D, got {dim}D tensor instead"
 
     def _check_mode(self) -> None:
         """Refuse a mode changed by hand after construction."""
@@ -504,6 +506,9 @@ class LSTM(RNNBase):
     # All the work is in RNNBase; an LSTM only names its mode.
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__("LSTM", *args, **kwargs)
+
+    # See RNNBase._rank_error.
+    _rank_error = "LSTM: Expected input to be 2D or 3D, got {dim}D instead"
 
     def get_expected_cell_size(self, input: torch.Tensor, batch_sizes: torch.Tensor | None) -> tuple[int, int, int]:
         """(layers * directions, batch, hidden_size) for the cell state c (never projected)."""
@@ -584,6 +589,9 @@ class GRU(RNNBase):
         if "proj_size" in kwargs:
             raise ValueError(_NO_PROJ)
         super().__init__("GRU", *args, **kwargs)
+
+    # See RNNBase._rank_error.
+    _rank_error = "GRU: Expected input to be 2D or 3D, got {dim}D instead"
 
     def forward(self, input: Any, hx: torch.Tensor | None = None) -> tuple[Any, torch.Tensor]:
         """Return (output, h_n). `input` is a tensor or a PackedSequence."""
