@@ -483,8 +483,6 @@ def _feed_forward_block(layer: Module, x: torch.Tensor, last_dropout: Module) ->
     return last_dropout(layer.linear2(layer.dropout(layer.activation(layer.linear1(x)))))
 
 
-
-
 class TransformerEncoderLayer(Module):
     """Self-attention, then a two-layer feed-forward block, each with a residual and a LayerNorm.
 
