@@ -18,7 +18,17 @@ import torch.nn
 
 import minitorch_module
 
-from .models import TINY_GPT, GPTConfig, gpt2, mlp, tree
+from .models import (
+    TINY_GPT,
+    TINY_SEQUENCE,
+    GPTConfig,
+    SequenceConfig,
+    encoder_classifier,
+    gpt2,
+    lstm_language_model,
+    mlp,
+    tree,
+)
 from .timing import Prepare, Stats, measure
 
 # The two backends every case compares, in this order.
@@ -35,6 +45,7 @@ class Sizes:
     gpt: GPTConfig
     scaling: tuple[int, ...]
     rounds: dict[str, int]
+    sequence: SequenceConfig = SequenceConfig()
 
 
 FULL = Sizes(
@@ -43,7 +54,7 @@ FULL = Sizes(
     tree_modules=10_000,
     gpt=GPTConfig(),
     scaling=(1_000, 10_000, 100_000),
-    rounds={"call": 31, "tree": 15, "gpt_io": 11, "convert": 11, "build": 7, "scaling": 7},
+    rounds={"call": 31, "tree": 15, "gpt_io": 11, "convert": 11, "build": 7, "scaling": 7, "train": 21},
 )
 QUICK = Sizes(
     mlp_depth=10,
@@ -51,7 +62,8 @@ QUICK = Sizes(
     tree_modules=300,
     gpt=TINY_GPT,
     scaling=(100, 300, 1_000),
-    rounds={"call": 3, "tree": 3, "gpt_io": 3, "convert": 3, "build": 3, "scaling": 3},
+    rounds={"call": 3, "tree": 3, "gpt_io": 3, "convert": 3, "build": 3, "scaling": 3, "train": 3},
+    sequence=TINY_SEQUENCE,
 )
 
 
@@ -319,6 +331,52 @@ def growth_exponent(points: list[tuple[int, float]]) -> float:
     return covariance / sum((x - mean_x) ** 2 for x in xs)
 
 
+# ---------------------------------------------------------------- case 7
+
+
+def _training_step(model: Any, tokens: torch.Tensor, targets: torch.Tensor) -> Callable[[], None]:
+    """One SGD step: forward, cross-entropy, backward, update."""
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+
+    def step() -> None:
+        optimizer.zero_grad()
+        logits = model(tokens)
+        loss = torch.nn.functional.cross_entropy(logits.reshape(-1, logits.shape[-1]), targets.reshape(-1))
+        loss.backward()
+        optimizer.step()
+
+    return step
+
+
+def case_training_step(sizes: Sizes) -> Iterator[Row]:
+    """7. A training step of an LSTM language model and of a transformer encoder."""
+    config = sizes.sequence
+    # The LSTM reads (length, batch) tokens and predicts the next token at
+    # every step; the classifier reads (batch, length) and predicts a label.
+    lm_tokens = torch.randint(0, config.vocab, (config.length, config.batch))
+    lm_targets = torch.randint(0, config.vocab, (config.length, config.batch))
+    cls_tokens = torch.randint(0, config.vocab, (config.batch, config.length))
+    cls_targets = torch.randint(0, 2, (config.batch,))
+    work = [
+        ("LSTM language model", lstm_language_model, lm_tokens, lm_targets),
+        ("transformer encoder", encoder_classifier, cls_tokens, cls_targets),
+    ]
+    # One thread: both sides do the same tensor math, and on a shared
+    # machine torch's worker threads fight other processes for the cores,
+    # which makes the samples scatter far more than the Module code does.
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    try:
+        for name, builder, tokens, targets in work:
+            models = build_both(lambda nn, builder=builder: builder(nn, config))
+            steps = {side: _training_step(model, tokens, targets) for side, model in models.items()}
+            stats = measure({side: (lambda step=step: step) for side, step in steps.items()}, sizes.rounds["train"])
+            label = f"training step, {name} ({config.layers} layers, width {config.width})"
+            yield Row("7", label, stats["torch"], stats["clone"], ratio_target=1.05)
+    finally:
+        torch.set_num_threads(threads)
+
+
 # The order the cases run in. The GPT-2 model is built once for 3 and 4.
 def run_all(sizes: Sizes, results: Results, progress: Callable[[str], None] = print) -> Results:
     """Run every case, adding rows to `results` as they finish."""
@@ -328,6 +386,7 @@ def run_all(sizes: Sizes, results: Results, progress: Callable[[str], None] = pr
         ("5 build GPT-2", lambda: case_build(sizes)),
         ("3+4 GPT-2 state_dict, load, to, zero_grad", lambda: case_gpt_data(sizes)),
         ("6 scaling", lambda: case_scaling(sizes, results)),
+        ("7 training steps", lambda: case_training_step(sizes)),
     ]
     for title, step in steps:
         progress(title)

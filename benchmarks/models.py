@@ -129,3 +129,76 @@ def gpt2(nn: Any, config: GPTConfig = GPTConfig()) -> Any:
     """
     _, gpt_class = _gpt_classes(nn)
     return gpt_class(config)
+
+
+@dataclass(frozen=True)
+class SequenceConfig:
+    """The shape of the two training-step models (defaults: word-LM and small-encoder sizes)."""
+
+    vocab: int = 1000
+    width: int = 256
+    layers: int = 2
+    heads: int = 4
+    length: int = 35
+    batch: int = 20
+
+
+# Tiny shapes for the smoke run and the tests.
+TINY_SEQUENCE = SequenceConfig(vocab=50, width=16, layers=2, heads=2, length=8, batch=4)
+
+
+# As for GPT-2: one set of classes per backend, made once.
+@functools.cache
+def _sequence_classes(nn: Any) -> tuple[type, type]:
+    class LSTMLanguageModel(nn.Module):
+        """Embedding, stacked LSTM, and a decoder tied to the embedding."""
+
+        def __init__(self, config: SequenceConfig) -> None:
+            super().__init__()
+            self.encoder = nn.Embedding(config.vocab, config.width)
+            self.rnn = nn.LSTM(config.width, config.width, config.layers, dropout=0.2)
+            self.decoder = nn.Linear(config.width, config.vocab)
+            self.decoder.weight = self.encoder.weight
+
+        def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+            output, _ = self.rnn(self.encoder(tokens))
+            return self.decoder(output)
+
+    class EncoderClassifier(nn.Module):
+        """Embedding, a TransformerEncoder (batch first), mean pooling, a linear head."""
+
+        def __init__(self, config: SequenceConfig) -> None:
+            super().__init__()
+            self.embed = nn.Embedding(config.vocab, config.width)
+            layer = nn.TransformerEncoderLayer(config.width, config.heads, 4 * config.width, batch_first=True)
+            self.encoder = nn.TransformerEncoder(layer, config.layers)
+            self.head = nn.Linear(config.width, 2)
+
+        def forward(self, tokens: torch.Tensor) -> torch.Tensor:
+            return self.head(self.encoder(self.embed(tokens)).mean(dim=1))
+
+    return LSTMLanguageModel, EncoderClassifier
+
+
+def lstm_language_model(nn: Any, config: SequenceConfig = SequenceConfig()) -> Any:
+    """An LSTM word language model with tied weights.
+
+    Example:
+        >>> import minitorch_module
+        >>> model = lstm_language_model(minitorch_module, TINY_SEQUENCE)
+        >>> model(torch.zeros(8, 4, dtype=torch.long)).shape
+        torch.Size([8, 4, 50])
+    """
+    return _sequence_classes(nn)[0](config)
+
+
+def encoder_classifier(nn: Any, config: SequenceConfig = SequenceConfig()) -> Any:
+    """A transformer-encoder sequence classifier.
+
+    Example:
+        >>> import minitorch_module
+        >>> model = encoder_classifier(minitorch_module, TINY_SEQUENCE)
+        >>> model(torch.zeros(4, 8, dtype=torch.long)).shape
+        torch.Size([4, 2])
+    """
+    return _sequence_classes(nn)[1](config)

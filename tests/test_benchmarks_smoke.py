@@ -36,10 +36,10 @@ def test_quick_run_writes_json_markdown_and_plot(quick_run: Path) -> None:
 def test_quick_run_reports_every_case_of_the_issue(quick_run: Path) -> None:
     data = json.loads((quick_run / "latest.json").read_text())
     cases = {row["case"] for row in data["rows"]}
-    assert cases == {"1", "2", "3", "4", "5", "6"}
+    assert cases == {"1", "2", "3", "4", "5", "6", "7"}
     names = " ".join(row["name"] for row in data["rows"])
     for expected in ("hooks", "named_parameters()", "named_modules()", "state_dict()", "load_state_dict()",
-                     "to(torch.float64)", "zero_grad()", "build"):
+                     "to(torch.float64)", "zero_grad()", "build", "LSTM", "transformer encoder"):
         assert expected in names
     # Data-moving cases carry a floor; the others do not.
     for row in data["rows"]:

@@ -26,7 +26,9 @@ import torch.nn.modules.lazy
 import torch.nn.modules.loss
 import torch.nn.modules.module
 import torch.nn.modules.padding
+import torch.nn.modules.rnn
 import torch.nn.modules.sparse
+import torch.nn.modules.transformer
 import torch.nn.parameter
 
 from conformance.backends import torch_backend
@@ -48,6 +50,8 @@ FILES = {
     "sparse.py": Path(torch.nn.modules.sparse.__file__),
     "flatten.py": Path(torch.nn.modules.flatten.__file__),
     "dropout.py": Path(torch.nn.modules.dropout.__file__),
+    "rnn.py": Path(torch.nn.modules.rnn.__file__),
+    "transformer.py": Path(torch.nn.modules.transformer.__file__),
 }
 
 # Classes of a census file that this census skips, with the reason.
@@ -68,6 +72,7 @@ SKIPPED_CLASSES: dict[str, tuple[str, ...]] = {"activation.py": ("MultiheadAtten
 # | internal assertion   | _apply: four AssertionErrors                 | guarded by the code just above    |
 # | internal helper      | _WrappedHook.__call__ / __setstate__         | private API, module already freed |
 # | abstract method      | _LazyConvXdMixin._get_num_spatial_dims       | every lazy conv class defines it  |
+# | internal assertion   | rnn.py RNN.forward: hx must not be None      | hx is set on every path above     |
 _INTERNAL_ASSERT = "internal assertion: the lines above make it impossible"
 _WRAPPED_HOOK = "internal helper: only a private _WrappedHook whose module was freed"
 UNREACHABLE: dict[tuple[str, str, str], str] = {
@@ -88,6 +93,7 @@ UNREACHABLE: dict[tuple[str, str, str], str] = {
     ("padding.py", "_CircularPadNd._check_input_dim", "raise NotImplementedError"): (
         "abstract method: every CircularPad class overrides it"
     ),
+    ("rnn.py", "RNN.forward", 'raise AssertionError("hx must not be None")'): _INTERNAL_ASSERT,
 }
 
 # Raises a CPU scenario CAN reach, but the clone does not have the feature

@@ -52,6 +52,8 @@ PAGES: dict[str, tuple[str, str]] = {
     "distance": ("layers/distance.py", "Distances"),
     "parametrize": ("utils/parametrize.py", "Parametrizations"),
     "parametrizations": ("utils/parametrizations.py", "Weight norm"),
+    "rnn": ("layers/rnn.py", "Recurrent layers"),
+    "transformer": ("layers/transformer.py", "Transformer"),
 }
 
 

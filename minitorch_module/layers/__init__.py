@@ -19,7 +19,15 @@ from .lazy import (
 from .linear import Bilinear, Identity, Linear
 from .normalization import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm, RMSNorm
 from .pooling import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from .rnn import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNBase, RNNCell, RNNCellBase
 from .sparse import Embedding
+from .transformer import (
+    Transformer,
+    TransformerDecoder,
+    TransformerDecoderLayer,
+    TransformerEncoder,
+    TransformerEncoderLayer,
+)
 
 __all__ = [
     "Identity",
@@ -45,7 +53,7 @@ __all__ = [
     "AvgPool2d",
     "AdaptiveAvgPool2d",
     "MultiheadAttention",
-    # Transposed and 3-d convolutions, lazy layers (issue 16, helper c).
+    # Transposed and 3-d convolutions, lazy layers.
     "Conv3d",
     "ConvTranspose1d",
     "ConvTranspose2d",
@@ -59,9 +67,23 @@ __all__ = [
     "LazyConvTranspose3d",
     "LazyBatchNorm1d",
     "LazyBatchNorm2d",
+    # Recurrent layers and the transformer family.
+    "RNNBase",
+    "RNN",
+    "LSTM",
+    "GRU",
+    "RNNCellBase",
+    "RNNCell",
+    "LSTMCell",
+    "GRUCell",
+    "Transformer",
+    "TransformerEncoder",
+    "TransformerDecoder",
+    "TransformerEncoderLayer",
+    "TransformerDecoderLayer",
 ]
 
-# Layers added for real programs (issue 16): losses, more activations,
+# Layers that real programs use: losses, more activations,
 # pooling, dropout and embedding variants, padding, distances, resizing.
 # Each file lists its names in its own `__all__`.
 from . import activation, distance, dropout, flatten, loss, padding, pixelshuffle, pooling, sparse, upsampling  # noqa: E402

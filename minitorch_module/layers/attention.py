@@ -25,6 +25,32 @@ from .linear import Linear
 __all__ = ["MultiheadAttention"]
 
 
+def _canonical_masks(
+    attn_mask: torch.Tensor | None,
+    key_padding_mask: torch.Tensor | None,
+    dtype: torch.dtype,
+    attn_name: str = "attn_mask",
+    padding_name: str = "key_padding_mask",
+) -> tuple[torch.Tensor | None, torch.Tensor | None]:
+    """Turn bool masks into float masks (-inf where attention is not allowed).
+
+    Both masks must be of the same kind; the names are the argument names
+    the caller's user sees in the error message. The transformer layers use
+    this too, with their own argument names.
+    """
+    key_padding_mask = F._canonical_mask(
+        mask=key_padding_mask,
+        mask_name=padding_name,
+        other_type=F._none_or_dtype(attn_mask),
+        other_name=attn_name,
+        target_type=dtype,
+    )
+    attn_mask = F._canonical_mask(
+        mask=attn_mask, mask_name=attn_name, other_type=None, other_name="", target_type=dtype, check_other=False
+    )
+    return attn_mask, key_padding_mask
+
+
 class NonDynamicallyQuantizableLinear(Linear):
     """A Linear under another name. Torch uses the name to tell its quantization
     tools to leave `out_proj` alone; it also shows up in the repr."""
@@ -155,21 +181,11 @@ class MultiheadAttention(Module):
         # Float masks rule out the fast path; then both masks are turned
         # into the same form (bool -> float with -inf) as torch does.
         float_mask = any(m is not None and torch.is_floating_point(m) for m in (attn_mask, key_padding_mask))
-        key_padding_mask = F._canonical_mask(
-            mask=key_padding_mask,
-            mask_name="key_padding_mask",
-            other_type=F._none_or_dtype(attn_mask),
-            other_name="attn_mask",
-            target_type=query.dtype,
-        )
-        # The attention mask is converted on its own (`check_other=False`).
-        attn_mask = F._canonical_mask(
-            mask=attn_mask, mask_name="attn_mask", other_type=None, other_name="", target_type=query.dtype, check_other=False
-        )
+        attn_mask, key_padding_mask = _canonical_masks(attn_mask, key_padding_mask, query.dtype)
         # The fused kernel, in the cases where torch uses it. It takes
         # batch-first inputs as they are.
         if not float_mask and self._can_use_fast_path(query, key, value):
-            merged_mask, mask_type = self._merge_masks(attn_mask, key_padding_mask, query)
+            merged_mask, mask_type = self.merge_masks(attn_mask, key_padding_mask, query)
             return torch._native_multi_head_attention(
                 query,
                 key,
@@ -257,7 +273,7 @@ class MultiheadAttention(Module):
             return False
         return not (torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors))
 
-    def _merge_masks(
+    def merge_masks(
         self, attn_mask: torch.Tensor | None, key_padding_mask: torch.Tensor | None, query: torch.Tensor
     ) -> tuple[torch.Tensor | None, int | None]:
         """Combine both masks into the one mask (and its type code) the fused kernel wants.
