@@ -305,8 +305,8 @@ class UninitializedParameter(UninitializedTensorMixin, Parameter):
     # What `materialize` turns it into.
     cls_to_become = Parameter
 
+    # An empty tensor carries the dtype and device until then.
     def __new__(cls, requires_grad: bool = True, device: Any = None, dtype: Any = None):
-        # An empty tensor carries the dtype and device until then.
         data = torch.empty(0, device=device, dtype=dtype)
         return torch.Tensor._make_subclass(cls, data, requires_grad)
 
@@ -325,6 +325,7 @@ class UninitializedBuffer(UninitializedTensorMixin, torch.Tensor):
     # What `materialize` turns it into.
     cls_to_become = torch.Tensor
 
+    # Like Buffer(...): a plain tensor class, plus the buffer marks.
     def __new__(cls, requires_grad: bool = False, device: Any = None, dtype: Any = None, persistent: bool = True):
         data = torch.empty(0, device=device, dtype=dtype)
         tensor = torch.Tensor._make_subclass(cls, data, requires_grad)

@@ -59,6 +59,18 @@ print("parameters:", len(list(net.parameters())))
 net.layers = nn.ModuleList(net.layers)
 print("with ModuleList:", len(list(net.parameters())))
 """,
+    "lazy-sizes-after-first-batch": """
+net = nn.Sequential(nn.LazyLinear(4), nn.ReLU(), nn.LazyLinear(1))
+opt = torch.optim.SGD(net.parameters(), lr=0.1)   # before any batch
+print(net[0].weight)
+try:
+    print(sum(p.numel() for p in net.parameters()))
+except ValueError as error:
+    print("ValueError:", str(error)[:58], "...")
+net(torch.zeros(1, 3))   # one dummy batch fixes every size
+print(sum(p.numel() for p in net.parameters()))
+print(opt.param_groups[0]["params"][0] is net[0].weight, type(net[0]).__name__)
+""",
     "dict-of-modules": """
 class Net(nn.Module):
     def __init__(self):

@@ -310,12 +310,15 @@ class _ConvTransposeNd(_ConvNd):
             )
             min_sizes.append(smallest)
             max_sizes.append(smallest + self.stride[d] - 1)
+        # Note: the message prints `input.size()[2:]` even for an unbatched
+        # input, where that is not the spatial size; torch does the same.
         for size, low, high in zip(output_size, min_sizes, max_sizes):
             if size < low or size > high:
                 raise ValueError(
                     f"requested an output size of {output_size}, but valid sizes range "
                     f"from {min_sizes} to {max_sizes} (for an input of {input.size()[2:]})"
                 )
+        # The extra rows/columns beyond the smallest size are the padding.
         return [size - low for size, low in zip(output_size, min_sizes)]
 
     def forward(self, input: torch.Tensor, output_size: Any = None) -> torch.Tensor:
