@@ -129,7 +129,7 @@ __all__ += [
 
 
 def _inplace_suffix(module: Module) -> str:
-    """", inplace=True" when set, else nothing: torch appends it after the other settings."""
+    """The text `, inplace=True` when the flag is set, else nothing: torch prints it last."""
     return ", inplace=True" if module.inplace else ""
 
 
