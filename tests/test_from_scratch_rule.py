@@ -7,58 +7,15 @@ machinery itself (see shared/DESIGN.md, "The from-scratch rule").
 
 from __future__ import annotations
 
-import ast
 from pathlib import Path
 
 import pytest
 
 CLONE = Path(__file__).resolve().parents[1] / "minitorch_module"
 
-# A dotted name is forbidden if it equals one of these or starts with one + ".".
-FORBIDDEN = (
-    "torch.nn.Module",
-    "torch.nn.Parameter",
-    "torch.nn.Buffer",
-    "torch.nn.parameter",
-    "torch.nn.modules",
-    "torch.nn.utils",
-    "torch.utils.hooks",
-    "torch.nn.Sequential",
-    "torch.nn.ModuleList",
-    "torch.nn.ModuleDict",
-    "torch.nn.ParameterList",
-    "torch.nn.ParameterDict",
-)
-
-
-def _is_forbidden(name: str) -> bool:
-    return any(name == bad or name.startswith(bad + ".") for bad in FORBIDDEN)
-
-
-def forbidden_uses(source: str) -> list[str]:
-    """Every import or attribute chain in `source` that reaches forbidden torch code."""
-    found = []
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            found += [alias.name for alias in node.names if _is_forbidden(alias.name)]
-        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            found += [
-                f"{node.module}.{alias.name}"
-                for alias in node.names
-                if _is_forbidden(node.module) or _is_forbidden(f"{node.module}.{alias.name}")
-            ]
-        elif isinstance(node, ast.Attribute):
-            # `torch.nn.Module` written out in the code, e.g. as a base class.
-            parts = []
-            current: ast.AST = node
-            while isinstance(current, ast.Attribute):
-                parts.append(current.attr)
-                current = current.value
-            if isinstance(current, ast.Name):
-                dotted = ".".join([current.id, *reversed(parts)])
-                if _is_forbidden(dotted):
-                    found.append(dotted)
-    return found
+# The forbidden names and the reader live with the checker, which applies
+# the same rule to student copies.
+from conformance.provenance import forbidden_uses  # noqa: E402
 
 
 def clone_files() -> list[Path]:
