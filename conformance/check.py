@@ -22,6 +22,7 @@ How a check runs:
 from __future__ import annotations
 
 import argparse
+import functools
 import hmac
 import inspect
 import json
@@ -39,9 +40,16 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import torch
+
+# Everything a forked worker needs is imported here, before any thread
+# starts: a fork in the middle of an import would leave its lock held.
+from . import check_worker
 from .course import Course, load_course
 from .provenance import static_problems
 from .registry import all_scenarios, load_scenario_folder
+from .backends import torch_backend
+from .runner import run as run_scenario
 from .track import TEXT, TRACK, Exercise
 from .usage import UsageError, pick_exercises
 
@@ -125,18 +133,38 @@ def _plain(value: object) -> object:
 
 
 class Oracle(threading.Thread):
-    """Torch's records of the scenarios, made in this process while the worker runs."""
+    """Torch's records of the scenarios, made in this process while the worker runs.
+
+    Like the worker, torch runs on one thread here: float sums can differ in
+    the last bit with another thread count, and records must be equal.
+    """
+
+    # One scenario at a time: they seed and use torch's global random state.
+    lock = threading.Lock()
+    # scenario -> its plain record, kept for the life of the process.
+    made: dict = {}
 
     def __init__(self, scenarios: list) -> None:
         super().__init__(daemon=True)
         self.scenarios, self.records = scenarios, {}
 
     def run(self) -> None:
-        from .runner import oracle
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            for scenario in self.scenarios:
+                with self.lock:
+                    if scenario not in self.made:
+                        record = run_scenario(scenario, _torch_backend())
+                        self.made[scenario] = _plain([record.entries, record.uncaught])
+                self.records[scenario.name] = self.made[scenario]
+        finally:
+            torch.set_num_threads(threads)
 
-        for scenario in self.scenarios:
-            record = oracle(scenario)
-            self.records[scenario.name] = _plain([record.entries, record.uncaught])
+
+@functools.lru_cache(maxsize=None)
+def _torch_backend():
+    return torch_backend()
 
 
 # ---------------------------------------------------------------- the workers
@@ -215,51 +243,78 @@ class _Session:
             start += 1
         return start
 
-    def _environment(self) -> dict[str, str]:
-        # The worker imports this very checker and reference, whatever its
-        # working directory.
-        env = dict(os.environ)
-        paths = [str(ROOT)] + [str(Path(p).resolve()) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
-        env["PYTHONPATH"] = os.pathsep.join(paths)
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        return env
-
     def _run_worker(self, start: int) -> int:
         """Run jobs from `start` in a new worker; return where the next worker starts."""
-        read_fd, write_fd = os.pipe()
-        token = secrets.token_hex(16)
-        process = subprocess.Popen(
-            [sys.executable, "-m", "conformance.check_worker"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-            cwd=self.scratch, env=self._environment(), pass_fds=(write_fd,), start_new_session=True,
-        )
-        os.close(write_fd)
+        channel, output, errors = os.pipe(), os.pipe(), os.pipe()
         orders = {
-            "token": token, "channel": write_fd, "start": start, "package": str(self.scratch / "minitorch_module"),
-            "jobs": [[j.tag, j.name] for j in self.jobs], "hidden": [str(h) for h in self.hidden],
+            "token": secrets.token_hex(16), "channel": channel[1], "start": start, "scratch": str(self.scratch),
+            "package": str(self.scratch / "minitorch_module"), "jobs": [[j.tag, j.name] for j in self.jobs],
+            "hidden": [str(h) for h in self.hidden],
         }
+        process = _start(orders, output[1], errors[1])
+        for fd in (channel[1], output[1], errors[1]):
+            os.close(fd)
         try:
-            process.stdin.write((json.dumps(orders) + "\n").encode())
-            process.stdin.close()
-        except BrokenPipeError:
-            pass  # it died already; reported below
-        try:
-            return _WorkerRun(self, process, read_fd, token, start).follow()
+            return _WorkerRun(self, process, channel[0], output[0], errors[0], orders["token"], start).follow()
         finally:
             try:
                 os.killpg(process.pid, signal.SIGKILL)  # the worker and anything it started
             except (ProcessLookupError, PermissionError):
                 pass
             process.wait()
-            os.close(read_fd)
-            for stream in (process.stdout, process.stderr):
-                stream.close()
+            for fd in (channel[0], output[0], errors[0]):
+                os.close(fd)
+
+
+class _Forked:
+    """A forked worker, with the little of Popen's interface the checker uses."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.returncode = pid, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            pid, status = os.waitpid(self.pid, os.WNOHANG)
+            if pid:
+                self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self) -> int:
+        if self.returncode is None:
+            self.returncode = os.waitstatus_to_exitcode(os.waitpid(self.pid, 0)[1])
+        return self.returncode
+
+
+def _start(orders: dict, output: int, errors: int):
+    """Start a worker: a fork of this process on Linux, a new interpreter elsewhere."""
+    if sys.platform.startswith("linux"):
+        # Torch's records are made one at a time under the oracle's lock:
+        # fork between two of them, never in the middle of one.
+        with Oracle.lock:
+            pid = os.fork()
+        if pid == 0:
+            check_worker.forked(orders, output, errors)  # never returns
+        return _Forked(pid)
+    env = dict(os.environ)
+    # The worker imports this very checker and reference, whatever its working directory.
+    paths = [str(ROOT)] + [str(Path(p).resolve()) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    env["PYTHONPATH"] = os.pathsep.join(paths)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "conformance.check_worker"], stdin=subprocess.PIPE, stdout=output, stderr=errors,
+        cwd=orders["scratch"], env=env, pass_fds=(orders["channel"],), start_new_session=True,
+    )
+    try:
+        process.stdin.write((json.dumps(orders) + "\n").encode())
+        process.stdin.close()
+    except BrokenPipeError:
+        pass  # it died already; the checker reports how
+    return process
 
 
 class _WorkerRun:
     """Follow one worker: read its channel and its output until it ends, hangs or dies."""
 
-    def __init__(self, session: _Session, process: subprocess.Popen, channel: int, token: str, start: int) -> None:
+    def __init__(self, session: _Session, process, channel: int, output: int, errors: int, token: str, start: int) -> None:
         self.session, self.process, self.token = session, process, token
         self.next = start  # the job the worker should start next
         self.running: int | None = None  # the job it is running
@@ -268,8 +323,8 @@ class _WorkerRun:
         self.buffer = b""
         self.selector = selectors.DefaultSelector()
         self.selector.register(channel, selectors.EVENT_READ, "channel")
-        self.selector.register(process.stdout, selectors.EVENT_READ, "output")
-        self.selector.register(process.stderr, selectors.EVENT_READ, "output")
+        self.selector.register(output, selectors.EVENT_READ, "output")
+        self.selector.register(errors, selectors.EVENT_READ, "output")
 
     def follow(self) -> int:
         session = self.session
@@ -288,7 +343,7 @@ class _WorkerRun:
                 return self._timed_out()
 
     def _read(self, key: selectors.SelectorKey) -> bool:
-        data = os.read(key.fd if key.data == "channel" else key.fileobj.fileno(), 65536)
+        data = os.read(key.fd, 65536)
         if not data:
             self.selector.unregister(key.fileobj)
             return False
@@ -548,7 +603,6 @@ def outcome_text(outcome: Outcome, exercise: Exercise, every_row: bool = False, 
 def print_report(result: CheckResult, console=None) -> None:
     from rich.console import Console
     from rich.table import Table
-    import torch
 
     console = console or Console()
     table = Table(title=TEXT["report_title"].format(version=torch.__version__))

@@ -20,10 +20,19 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import signal
 import sys
 import types
 from pathlib import Path
 
+import minitorch_module as reference
+import torch
+
+from .backends import folder_backend
+from .exercises import PACKAGE, regions
+from .provenance import borrowed
+from .registry import all_scenarios, load_scenario_folder
+from .runner import error_frames, oracle, run
 from .track import TEXT
 
 # Longest message text kept from the copy's errors.
@@ -38,8 +47,6 @@ class Grafts:
     _MISSING = object()
 
     def __init__(self, package: types.ModuleType, regions: list, reference_root: Path) -> None:
-        import minitorch_module as reference
-
         # (class, attribute name, exercise tag, the student's object, the reference's)
         self.slots: list[tuple[type, str, str, object, object]] = []
         self.own: dict[str, object] = {}
@@ -115,11 +122,50 @@ def _import_error_text(error: BaseException) -> str:
     return _crash_text(error)
 
 
+def forked(orders: dict, output: int, errors: int) -> None:
+    """The child side of `os.fork()`: become a clean worker, serve, and exit.
+
+    On Linux the checker forks itself (torch and the scenarios are already
+    imported, so a new worker starts in a blink); the checker's own process
+    never runs student code.
+    """
+    code = 0
+    try:
+        os.setsid()  # its own process group: the checker kills it and its children at once
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
+            signal.signal(sig, signal.SIG_DFL)
+        null = os.open(os.devnull, os.O_RDONLY)
+        for source, target in ((null, 0), (output, 1), (errors, 2)):
+            os.dup2(source, target)
+        # Keep only stdin/out/err and the channel: nothing of the checker's.
+        channel = orders["channel"]
+        os.closerange(3, channel)
+        os.closerange(channel + 1, 1 << 16)
+        sys.stdin = open(0, closefd=False)
+        sys.stdout = open(1, "w", closefd=False)
+        sys.stderr = open(2, "w", closefd=False)
+        os.chdir(orders["scratch"])
+        oracle.cache_clear()  # torch's records stay with the checker
+        serve(orders)
+    except BaseException:  # noqa: BLE001 - the checker sees the exit status
+        code = 70
+    finally:
+        os._exit(code)
+
+
 def main() -> None:
+    """`python -m conformance.check_worker`: orders come on stdin (where fork is not used)."""
     orders = json.loads(sys.stdin.readline())
     sys.stdin.close()
+    serve(orders)
+
+
+def serve(orders: dict) -> None:
     token, jobs, package_dir = orders["token"], orders["jobs"], Path(orders["package"])
     channel = os.fdopen(orders["channel"], "w")
+    # One thread, like the checker's torch records (the last bit of a float
+    # sum depends on it); torch's thread pool does not survive a fork anyway.
+    torch.set_num_threads(1)
     # The scratch folder is our working directory: keep it off the import
     # path, so `import minitorch_module` is the reference, not the copy.
     sys.path[:] = [p for p in sys.path if p not in ("", os.getcwd())]
@@ -132,18 +178,10 @@ def main() -> None:
         channel.write(json.dumps({"token": token, "event": event, **fields}, default=repr) + "\n")
         channel.flush()
 
-    from .backends import folder_backend
-    from .exercises import PACKAGE, regions
-    from .provenance import borrowed
-    from .registry import all_scenarios, load_scenario_folder
-    from .runner import error_frames, run
-
     for folder in orders["hidden"]:
         load_scenario_folder(folder)
     by_name = {s.name: s for s in all_scenarios()}
     marked = regions(PACKAGE)
-    import minitorch_module as reference
-
     send("importing")
     try:
         backend = folder_backend(package_dir)

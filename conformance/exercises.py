@@ -93,6 +93,16 @@ def replace_bodies(package: Path, bodies: dict[str, str]) -> None:
         path.write_text("\n".join(lines) + "\n")
 
 
+def reference_bodies(tags: set[str]) -> dict[str, str]:
+    """The reference code of the marked functions of exercises `tags`: qualname -> body."""
+    found = {}
+    for region in regions():
+        if region.tag in tags:
+            lines = region.file.read_text().splitlines()[region.first_line - 1 : region.last_line]
+            found[region.qualname] = "\n".join(lines)
+    return found
+
+
 def make_student_copy(dest: Path, only: list[Exercise] | None = None) -> list[Region]:
     """Write a student copy of the package into `dest`; return the stubbed regions.
 

@@ -49,11 +49,15 @@ class Exercise:
         return [s for s in all_scenarios() if s.exercise == self.tag]
 
     def hint_for(self, scenario_name: str) -> Hint:
-        """The hint that fits a failing scenario best: by its name, else the general one."""
+        """The hint that fits a failing scenario best, by the words of its name.
+
+        The hint with the longest matching word wins ("getattr" is more
+        telling than "name"); with no match, the general hint.
+        """
         words = scenario_name.lower()
-        for hint in self.hints:
-            if any(word in words for word in hint.about):
-                return hint
+        matches = [(max(len(w) for w in h.about if w in words), h) for h in self.hints if any(w in words for w in h.about)]
+        if matches:
+            return max(matches, key=lambda pair: pair[0])[1]
         return next((h for h in self.hints if not h.about), self.hints[0])
 
 
