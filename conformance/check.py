@@ -580,20 +580,20 @@ def _scenario_doc(name: str) -> str:
 
 def outcome_text(outcome: Outcome, exercise: Exercise, every_row: bool = False, width: int = 100) -> str:
     """One failing scenario in full, as plain text (for JSON and logs)."""
-    lines = [TEXT["scenario_heading"].format(name=outcome.name, where=_scenario_place(outcome.name))]
+    lines = [textwrap.fill(TEXT["scenario_heading"].format(name=outcome.name, where=_scenario_place(outcome.name)), width)]
     lines.append(textwrap.fill(TEXT["what_it_does"].format(doc=_scenario_doc(outcome.name)), width))
     if outcome.status != "fail":
-        lines.append(outcome.problem)
+        lines.append(textwrap.fill(outcome.problem, width))
     torch_name, yours_name = TEXT["torch_vs_yours"]
     for mark, label, left, right in _shown_rows(outcome, every_row) if outcome.actual is not None else []:
-        lines.append(f"{mark or ' '} {label}")
+        lines.append(textwrap.fill(label, width, initial_indent=f"{mark or ' '} ", subsequent_indent="    "))
         for who, text in ((torch_name, left), (yours_name, right)):
             lines.append(textwrap.fill(text, width, initial_indent=f"    {who + ':':<11}", subsequent_indent=" " * 15))
     if outcome.where:
         lines.append(TEXT["raised_at"].format(where=outcome.where))
     if outcome.output:
         lines.append(outcome.output)
-    lines.append(TEXT["hint"].format(hint=exercise.hint_for(outcome.name).text, page=exercise.page))
+    lines.append(textwrap.fill(TEXT["hint"].format(hint=exercise.hint_for(outcome.name).text, page=exercise.page), width))
     return "\n".join(lines)
 
 
