@@ -17,6 +17,7 @@ classes), and exercise N's functions are the student's.
 
 from __future__ import annotations
 
+import faulthandler
 import importlib
 import json
 import os
@@ -131,6 +132,7 @@ def forked(orders: dict, output: int, errors: int) -> None:
     """
     code = 0
     try:
+        faulthandler.disable()  # a crash is reported by its exit status
         os.setsid()  # its own process group: the checker kills it and its children at once
         for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGPIPE):
             signal.signal(sig, signal.SIG_DFL)

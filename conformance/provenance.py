@@ -78,12 +78,42 @@ def forbidden_uses_at(source: str) -> list[tuple[str, int]]:
     return found
 
 
+# Packages a student copy has no business importing: the checker, and the
+# reference clone (a copy imports its own modules relatively).
+OFF_LIMITS = ("conformance", "minitorch_module")
+
+
+def meddling_at(source: str) -> list[tuple[str, int]]:
+    """Imports of the checker or the reference, and changes made to torch itself."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Import):
+            found += [(a.name, node.lineno) for a in node.names if a.name.split(".")[0] in OFF_LIMITS]
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module.split(".")[0] in OFF_LIMITS:
+                found.append((node.module, node.lineno))
+        elif isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign, ast.Delete)):
+            # `torch.nn.Linear = MyLinear` swaps torch's class for everyone.
+            targets = node.targets if isinstance(node, (ast.Assign, ast.Delete)) else [node.target]
+            for target in targets:
+                dotted = _dotted(target) if isinstance(target, ast.Attribute) else None
+                if dotted and dotted.split(".")[0] == "torch":
+                    found.append((f"an assignment to {dotted}", node.lineno))
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr"):
+            first = node.args[0] if node.args else None
+            dotted = _dotted(first) if isinstance(first, ast.Attribute) else getattr(first, "id", None)
+            if dotted and dotted.split(".")[0] == "torch":
+                found.append((f"{node.func.id}({dotted}, ...)", node.lineno))
+    return found
+
+
 def static_problems(package_dir: Path) -> list[str]:
-    """Forbidden imports in the copy's files, as `file:line uses name` lines."""
+    """Forbidden imports and changes to torch in the copy's files, as `file:line uses name` lines."""
     problems = []
     for path in sorted(package_dir.rglob("*.py")):
         try:
-            uses = forbidden_uses_at(path.read_text(errors="replace"))
+            source = path.read_text(errors="replace")
+            uses = forbidden_uses_at(source) + meddling_at(source)
         except SyntaxError:
             continue  # the import step reports it with its line
         rel = f"{package_dir.name}/{path.relative_to(package_dir)}"

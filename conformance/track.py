@@ -323,8 +323,10 @@ Exercises, in order:
     "sys_exit": "your code called sys.exit({code}); a method must return or raise instead",
     # Whole-copy problems: every graded exercise gets 0.
     "not_yours_heading": "Your copy cannot be graded",
-    "not_yours": "The classes and functions graded must be written in your own files. {details}",
-    "forbidden_use": "{file}:{line} uses {name}, which is what you are asked to write",
+    "not_yours": "The classes and functions graded must be written in your own files: no torch.nn Module "
+    "machinery, no imports of the checker or of minitorch_module itself (import your own modules "
+    "relatively), and no changes to torch. So every graded exercise gets 0.{details}",
+    "forbidden_use": "{file}:{line} uses {name}",
     "borrowed_class": "`{name}` comes from {origin}, not from your files",
     "borrowed_base": "`{name}` derives from {base}",
     "borrowed_function": "`{qualname}` is not defined in your files (it comes from {origin})",
@@ -335,4 +337,7 @@ Exercises, in order:
     "scenario_verdict_pass": "Your copy agrees with torch on {name}.",
     "scenario_verdict_fail": "Your copy differs from torch on {name}.",
     "scenario_source": "The scenario ({where}):",
+    # The pytest route (`pytest conformance --impl DIR`).
+    "pytest_time_limit": "no result after {limit:g} s: an endless loop or a very slow step? "
+    "(--scenario-time-limit sets the limit)",
 }
