@@ -532,6 +532,10 @@ def describe(value: object) -> str:
             return str(rest[0])
         if kind == "is" and len(rest) == 1:
             return f"same object: {rest[0]}"
+        if kind == "keys" and len(rest) == 1:
+            return f"keys {rest[0]}"
+        if kind == "set" and len(rest) == 1 and isinstance(rest[0], list):
+            return "set {" + ", ".join(map(str, rest[0])) + "}"
     return repr(value)
 
 
