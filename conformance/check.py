@@ -615,7 +615,8 @@ def print_report(result: CheckResult, console=None) -> None:
     for r in result.exercises:
         style = "green" if r.status == TEXT["status_pass"] and not result.problem else "red"
         score = 0 if result.problem else r.score
-        table.add_row(str(r.exercise.number), r.exercise.title, f"{r.passed}/{r.total}", f"{score:g}/{r.points:g}",
+        passed = "-" if result.problem else f"{r.passed}/{r.total}"
+        table.add_row(str(r.exercise.number), r.exercise.title, passed, f"{score:g}/{r.points:g}",
                       f"[{style}]{r.status}[/]")
     console.print(table)
     if result.problem:

@@ -126,13 +126,24 @@ def test_prints_on_fd_1_and_2_are_shown_never_parsed(copy):
         assert text in shown
 
 
-def test_a_million_small_prints_are_capped_not_a_timeout(copy, capsys):
-    replace_bodies(copy / "minitorch_module", {"Module.train": "for i in range(1_000_000):\n    print(i)\nraise ValueError('oops')"})
+def test_a_million_small_prints_and_a_stderr_flood_are_capped_not_a_timeout(copy, capsys):
+    replace_bodies(copy / "minitorch_module", {"Module.train": (
+        "import sys\nsys.stderr.write('e' * 5_000_000)\nfor i in range(1_000_000):\n    print(i)\nraise ValueError('oops')"
+    )})
     result, _ = _check(copy, "train_eval", count=2, limit=30.0)
     assert {o.status for o in result.failing} == {"fail"}
     assert "Your code printed (2000 of" in result.failing[0].output
     checker.print_report(checker.CheckResult([result]))
     assert len(capsys.readouterr().out) < 40_000
+
+
+def test_a_hang_while_importing_is_reported_as_such(stubs, monkeypatch):
+    monkeypatch.setattr(checker, "IMPORT_LIMIT", 3.0)
+    _append(stubs, "while True:\n    pass")
+    result, seconds = _check(stubs, "parameter")
+    assert {o.status for o in result.outcomes} == {"import"}
+    assert "no result after 3 s while importing your package" in result.outcomes[0].problem
+    assert seconds < 30
 
 
 def test_untouched_stub_says_which_exercise_to_do(tmp_path):
