@@ -285,9 +285,17 @@ class _Forked:
         return self.returncode
 
 
+# Fork workers where that is safe and quick (Linux); elsewhere start a new interpreter.
+FORK = sys.platform.startswith("linux")
+# The new interpreter's first line: its working directory (the scratch copy)
+# must not be on the import path, or `minitorch_module` would be the copy.
+WORKER_MAIN = "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; " \
+    "from conformance.check_worker import main; main()"
+
+
 def _start(orders: dict, output: int, errors: int):
     """Start a worker: a fork of this process on Linux, a new interpreter elsewhere."""
-    if sys.platform.startswith("linux"):
+    if FORK:
         # Torch's records are made one at a time under the oracle's lock:
         # fork between two of them, never in the middle of one.
         with Oracle.lock:
@@ -300,7 +308,7 @@ def _start(orders: dict, output: int, errors: int):
     paths = [str(ROOT)] + [str(Path(p).resolve()) for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     env["PYTHONPATH"] = os.pathsep.join(paths)
     process = subprocess.Popen(
-        [sys.executable, "-m", "conformance.check_worker"], stdin=subprocess.PIPE, stdout=output, stderr=errors,
+        [sys.executable, "-c", WORKER_MAIN], stdin=subprocess.PIPE, stdout=output, stderr=errors,
         cwd=orders["scratch"], env=env, pass_fds=(orders["channel"],), start_new_session=True,
     )
     try:

@@ -156,7 +156,7 @@ def forked(orders: dict, output: int, errors: int) -> None:
 
 
 def main() -> None:
-    """`python -m conformance.check_worker`: orders come on stdin (where fork is not used)."""
+    """A worker in a new interpreter (where fork is not used): orders come on stdin."""
     orders = json.loads(sys.stdin.readline())
     sys.stdin.close()
     serve(orders)
@@ -219,7 +219,7 @@ def _plain_record(record, package_dir: Path) -> dict:
     uncaught = record.uncaught and [record.uncaught[0], record.uncaught[1][:MESSAGE_LIMIT]]
     fields = {"record": [record.entries, uncaught], "where": _where(record.trace, package_dir)}
     if len(json.dumps(fields, default=repr)) > RECORD_LIMIT:
-        fields["record"] = [[], ["RecordTooLarge", "your copy recorded more than the checker accepts"]]
+        fields["record"] = [[], ["RecordTooLarge", TEXT["record_too_large"]]]
     return fields
 
 

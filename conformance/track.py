@@ -319,6 +319,7 @@ Exercises, in order:
     "skipped_timeouts": "earlier scenarios of this exercise timed out",
     "skipped_restarts": "the worker was restarted too often",
     "exit_status": "exit status {code}",
+    "record_too_large": "your copy recorded more than the checker accepts",
     "killed_by": "killed by signal {signal}",
     "sys_exit": "your code called sys.exit({code}); a method must return or raise instead",
     # Whole-copy problems: every graded exercise gets 0.

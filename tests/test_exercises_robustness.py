@@ -71,6 +71,17 @@ def test_infinite_loop_times_out_naming_the_scenario(copy):
     assert seconds < 60
 
 
+def test_a_worker_in_a_new_interpreter_grades_alike(copy, monkeypatch):
+    # Where fork is not used (macOS, Windows) the worker is a new interpreter.
+    monkeypatch.setattr(checker, "FORK", False)
+    replace_bodies(copy / "minitorch_module", {"Module.train": "raise ValueError('oops')"})
+    result, _ = _check(copy, "train_eval", count=4)
+    assert result.failing and all(o.status == "fail" for o in result.failing)
+    assert all("oops" in str(o.actual) for o in result.failing)
+    parameter, _ = _check(copy, "parameter", count=4)
+    assert parameter.status == "pass"
+
+
 def test_syntax_error_names_the_file_and_line(copy):
     _append(copy, "def broken(:", file="module.py")
     result, _ = _check(copy, "parameter")
