@@ -31,7 +31,8 @@ import torch
 
 from .backends import folder_backend
 from .exercises import PACKAGE, regions
-from .provenance import borrowed
+from . import recorder, runner
+from .provenance import Untouched, borrowed
 from .registry import all_scenarios, load_scenario_folder
 from .runner import error_frames, oracle, run
 from .track import TEXT
@@ -188,6 +189,11 @@ def serve(orders: dict) -> None:
         load_scenario_folder(folder)
     by_name = {s.name: s for s in all_scenarios()}
     marked = regions(PACKAGE)
+    # What the copy must leave alone: torch's classes and our own recording code.
+    untouched = Untouched({
+        "torch.nn": torch.nn, "torch.nn.Module": torch.nn.Module, "torch.Tensor": torch.Tensor,
+        "conformance.runner": runner, "conformance.recorder": recorder, "See": recorder.See,
+    })
     send("importing")
     try:
         backend = folder_backend(package_dir)
@@ -196,7 +202,7 @@ def serve(orders: dict) -> None:
         where = _where(error_frames(error), package_dir)
         send("import_error", detail=_import_error_text(error), where=where)
         return
-    problems = borrowed(backend.nn, package_dir, list(reference.__all__), grafts.own)
+    problems = untouched.changes() + borrowed(backend.nn, package_dir, list(reference.__all__), grafts.own)
     if problems:
         send("not_yours", problems=problems)
         return
@@ -214,6 +220,9 @@ def serve(orders: dict) -> None:
             send("done", index=index, crash=_crash_text(error), where=_where(error_frames(error), package_dir))
             continue
         send("done", index=index, **_plain_record(record, package_dir))
+        if untouched.changes():
+            send("not_yours", problems=untouched.changes())
+            return
     send("end")
     os._exit(0)  # the copy's atexit handlers have nothing to add
 

@@ -162,3 +162,27 @@ def borrowed(package: ModuleType, package_dir: Path, names: list[str], functions
         if func is not None and not inside(_origin(func)):
             problems.append(TEXT["borrowed_function"].format(qualname=qualname, origin=_origin(func)))
     return problems
+
+
+class Untouched:
+    """Remembers the attributes of some modules and classes, to notice when code replaces one.
+
+    The worker watches torch.nn, torch's Module and its own recording code
+    while the copy imports and runs: a copy that swaps any of them is not
+    graded. New attributes are fine (torch adds some lazily).
+    """
+
+    def __init__(self, watched: dict[str, object]) -> None:
+        self.watched = watched
+        self.before = {name: dict(vars(obj)) for name, obj in watched.items()}
+
+    def changes(self) -> list[str]:
+        found = []
+        for name, obj in self.watched.items():
+            now = vars(obj)
+            found += [
+                TEXT["changed_attribute"].format(name=f"{name}.{key}")
+                for key, value in self.before[name].items()
+                if key not in now or now[key] is not value
+            ]
+        return found

@@ -330,6 +330,7 @@ Exercises, in order:
     "forbidden_use": "{file}:{line} uses {name}",
     "borrowed_class": "`{name}` comes from {origin}, not from your files",
     "borrowed_base": "`{name}` derives from {base}",
+    "changed_attribute": "your code replaced or deleted {name}",
     "borrowed_function": "`{qualname}` is not defined in your files (it comes from {origin})",
     "tampered": "Something other than the checker wrote to the checker's private channel "
     "({reason}); the results cannot be trusted, so nothing is graded.",

@@ -182,6 +182,8 @@ CHEATS = {
     "patched checker": "import conformance.runner\nconformance.runner.Comparison.agree = property(lambda self: True)",
     # Swap torch's classes for the copy's, so torch's record equals the copy's.
     "overwritten torch.nn": "import torch.nn\nfor _n in ('Module', 'Linear', 'Parameter'):\n    setattr(torch.nn, _n, globals()[_n])",
+    # The same, in a way a reader of the source does not see.
+    "overwritten torch.nn, hidden": "import torch\n_nn = torch.nn\n_nn.Linear = Linear",
     "Module derives from torch": (
         "import importlib\n"
         "class Module(importlib.import_module('torch.' + 'nn').Module):\n"
