@@ -358,7 +358,7 @@ class _WorkerRun:
         if key.data == "channel":
             self.buffer += data
             if len(self.buffer) > CHANNEL_LIMIT:
-                raise Tampered("an over-long line")
+                raise Tampered(TEXT["tamper_long"])
         else:
             self.session.output.add(self.phase, data)
         return True
@@ -380,7 +380,7 @@ class _WorkerRun:
             except ValueError:
                 valid = False
             if not valid:
-                raise Tampered("a line without the checker's token")
+                raise Tampered(TEXT["tamper_token"])
             messages.append(message)
         return messages
 
@@ -412,7 +412,7 @@ class _WorkerRun:
             return None
         if event == "end" and self.running is None and self.next == len(session.jobs):
             return len(session.jobs)
-        raise Tampered(f"an unexpected {event!r} message")
+        raise Tampered(TEXT["tamper_unexpected"].format(event=event))
 
     def _died(self) -> int:
         # Read what is left: its last messages and prints.
@@ -530,16 +530,16 @@ def describe(value: object) -> str:
     if isinstance(value, list) and value and isinstance(value[0], str):
         kind, rest = value[0], value[1:]
         if kind == "raised" and len(rest) == 2:
-            return f"raises {rest[0]}: {rest[1]}"
+            return TEXT["value_raises"].format(kind=rest[0], message=rest[1])
         if kind == "returned" and len(rest) == 1:
-            return f"returns {describe(rest[0])}"
+            return TEXT["value_returns"].format(value=describe(rest[0]))
         if kind == "tensor" and len(rest) == 6:
             cls, dtype, device, shape, grad, values = rest
             return f"{cls} {dtype} {device} shape {tuple(shape)} requires_grad={grad} {values}"
         if kind in ("repr", "type", "class") and len(rest) == 1:
             return str(rest[0])
         if kind == "is" and len(rest) == 1:
-            return f"same object: {rest[0]}"
+            return TEXT["value_same"].format(value=rest[0])
         if kind == "keys" and len(rest) == 1:
             return f"keys {rest[0]}"
         if kind == "set" and len(rest) == 1 and isinstance(rest[0], list):
@@ -549,7 +549,7 @@ def describe(value: object) -> str:
 
 def _cell(value: object, limit: int = 3_000) -> str:
     text = describe(value)
-    return text if len(text) <= limit else text[:limit] + f"… ({len(text) - limit} more characters)"
+    return text if len(text) <= limit else text[:limit] + TEXT["more_characters"].format(count=len(text) - limit)
 
 
 def difference_rows(expected: list | None, actual: list | None) -> list[tuple[str, str, str, str]]:
@@ -563,11 +563,11 @@ def difference_rows(expected: list | None, actual: list | None) -> list[tuple[st
         label = (left or right)[0]
         rows.append((
             "!" if left != right else "", label,
-            _cell(left[1]) if left else "(nothing)", _cell(right[1]) if right else "(nothing)",
+            _cell(left[1]) if left else TEXT["value_nothing"], _cell(right[1]) if right else TEXT["value_nothing"],
         ))
     if left_error or right_error:
-        show = lambda error: f"{error[0]}: {error[1]}" if error else "(none)"  # noqa: E731
-        rows.append(("!" if left_error != right_error else "", "uncaught error", show(left_error), show(right_error)))
+        show = lambda error: f"{error[0]}: {error[1]}" if error else TEXT["value_no_error"]  # noqa: E731
+        rows.append(("!" if left_error != right_error else "", TEXT["uncaught_label"], show(left_error), show(right_error)))
     return rows
 
 
@@ -697,7 +697,7 @@ def gradescope_json(result: CheckResult) -> dict:
         if result.problem:
             output = result.problem
         else:
-            output = f"{r.passed}/{r.total} scenarios agree with torch."
+            output = TEXT["agree_count"].format(passed=r.passed, total=r.total)
             if r.failing:
                 output += "\n\n" + "\n".join(f"- {o.name}: {o.problem}" for o in r.failing)
                 output += "\n\n" + "\n\n".join(outcome_text(o, r.exercise) for o in r.failing[:SHOW_IN_FULL])

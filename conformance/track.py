@@ -307,6 +307,15 @@ Exercises, in order:
     "raised_at": "  at {where}",
     "printed": "Your code printed ({shown} of {total} characters):",
     "hint": "Hint: {hint} Read {page}.",
+    "agree_count": "{passed}/{total} scenarios agree with torch.",
+    # How recorded values read in the side-by-side table.
+    "value_raises": "raises {kind}: {message}",
+    "value_returns": "returns {value}",
+    "value_same": "same object: {value}",
+    "value_nothing": "(nothing)",
+    "value_no_error": "(none)",
+    "uncaught_label": "uncaught error",
+    "more_characters": "… ({count} more characters)",
     "read_order": "builds on {numbers} (reading order; graded on its own)",
     # Problems: one line each, shown in the table and in full.
     "problem_fail": "differs from torch: {label}",
@@ -334,6 +343,9 @@ Exercises, in order:
     "borrowed_function": "`{qualname}` is not defined in your files (it comes from {origin})",
     "tampered": "Something other than the checker wrote to the checker's private channel "
     "({reason}); the results cannot be trusted, so nothing is graded.",
+    "tamper_long": "an over-long line",
+    "tamper_token": "a line without the checker's token",
+    "tamper_unexpected": "an unexpected {event!r} message",
     "no_package": "no Python package found in {folder} (looked for minitorch_module/__init__.py and __init__.py)",
     "summary": "{passed} of {total} exercises pass; score {score:g} of {max_score:g}.",
     "scenario_verdict_pass": "Your copy agrees with torch on {name}.",
