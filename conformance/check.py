@@ -149,8 +149,9 @@ class Oracle(threading.Thread):
         self.scenarios, self.records = scenarios, {}
 
     def run(self) -> None:
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
+        with self.lock:  # (no fork in the middle of this either)
+            threads = torch.get_num_threads()
+            torch.set_num_threads(1)
         try:
             for scenario in self.scenarios:
                 with self.lock:
@@ -159,7 +160,8 @@ class Oracle(threading.Thread):
                         self.made[scenario] = _plain([record.entries, record.uncaught])
                 self.records[scenario.name] = self.made[scenario]
         finally:
-            torch.set_num_threads(threads)
+            with self.lock:
+                torch.set_num_threads(threads)
 
 
 @functools.lru_cache(maxsize=None)
