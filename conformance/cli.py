@@ -14,6 +14,10 @@ import argparse
 import importlib
 import sys
 
+# Commands raise UsageError for bad input; it lives in `usage.py` so that the
+# commands never import this module (no import cycle).
+from .usage import UsageError
+
 # name -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("conformance.compare", "run the scenarios on torch and on the clone and compare"),
@@ -22,10 +26,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "exercises": ("conformance.exercises", "make a student copy of the clone with exercises to fill in"),
     "check": ("conformance.check", "check a student copy against torch, exercise by exercise"),
 }
-
-
-class UsageError(Exception):
-    """Raised by a command for bad input: printed as one line, exit code 2."""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -54,8 +54,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    # Run as `python -m conformance.cli`, this file is `__main__`, a second
-    # copy of the module: use the real one so `UsageError` is one class.
-    from conformance.cli import main as real_main
-
-    sys.exit(real_main())
+    sys.exit(main())

@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .backends import get_backend
-from .cli import UsageError
+from .usage import UsageError
 from .registry import TOPICS, all_scenarios
 from .runner import Comparison, compare
 

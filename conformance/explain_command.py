@@ -21,7 +21,7 @@ from rich.console import Console
 from minitorch_module.explain import explain, is_module_like
 
 from .backends import Backend, get_backend
-from .cli import UsageError
+from .usage import UsageError
 
 EPILOG = """\
 EXPR is evaluated as local Python code, like `python -c`: `nn` is the backend's

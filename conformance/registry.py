@@ -1,68 +1,21 @@
-"""The `@scenario` decorator, the list of topics, and the exercise track."""
+"""The `@scenario` decorator and the list of scenarios."""
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import importlib.util
 import pkgutil
+import sys
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
-# Topics group scenarios in reports. Each topic has a default exercise tag.
-TOPICS: dict[str, str] = {
-    "parameter": "Parameter and Buffer objects",
-    "registration": "register_parameter, register_buffer, add_module",
-    "attributes": "attribute routing: __setattr__, __getattr__, __delattr__",
-    "traversal": "children, modules, parameters, buffers",
-    "submodules": "get/set_submodule, get_parameter, get_buffer",
-    "train_eval": "train/eval, requires_grad_, zero_grad",
-    "conversion": "apply, _apply, to() and the dtype/device helpers",
-    "state_dict": "state_dict keys, prefixes, metadata",
-    "load_state_dict": "load_state_dict: strict, assign, errors",
-    "extra_state": "get_extra_state / set_extra_state",
-    "hooks": "forward, backward, state_dict and global hooks",
-    "containers": "Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict",
-    "layers": "layers built on torch.nn.functional",
-    "models": "whole models built the same way on both backends",
-    "repr": "__repr__, extra_repr, __dir__",
-    "pickling": "pickle and copy.deepcopy",
-}
+# Topics and exercises come from the one exercise table in `track.py`.
+from .track import TOPIC_EXERCISE, TOPICS, TRACK
 
 # The exercise track, in walkthrough order: tag -> title.
-EXERCISES: dict[str, str] = {
-    "parameter": "Parameter and Buffer",
-    # Registration and attribute routing call each other (`m.w = p` ends in
-    # register_parameter), so students write them as one exercise.
-    "registration": "Registration and attribute routing",
-    "traversal": "Traversal and dedup",
-    "train_eval": "train/eval and grads",
-    "conversion": "apply, _apply and to()",
-    "state_dict": "state_dict",
-    "load_state_dict": "load_state_dict",
-    "forward_hooks": "Calling and forward hooks",
-    "backward_hooks": "Backward hooks",
-    "containers": "Containers",
-    "layers": "Linear and BatchNorm",
-    "repr": "repr and pickling",
-}
-
-_DEFAULT_EXERCISE = {
-    "parameter": "parameter",
-    "registration": "registration",
-    "attributes": "registration",
-    "traversal": "traversal",
-    "submodules": "traversal",
-    "train_eval": "train_eval",
-    "conversion": "conversion",
-    "state_dict": "state_dict",
-    "extra_state": "state_dict",
-    "load_state_dict": "load_state_dict",
-    "hooks": "forward_hooks",
-    "containers": "containers",
-    "layers": "layers",
-    "models": "layers",
-    "repr": "repr",
-    "pickling": "repr",
-}
+EXERCISES: dict[str, str] = {tag: e.title for tag, e in TRACK.items()}
 
 
 @dataclass(frozen=True)
@@ -95,7 +48,7 @@ def scenario(topic: str, *, exercise: str | None = None, methods: tuple[str, ...
     """
     if topic not in TOPICS:
         raise ValueError(f"unknown topic {topic!r}; known topics: {', '.join(TOPICS)}")
-    tag = exercise or _DEFAULT_EXERCISE[topic]
+    tag = exercise or TOPIC_EXERCISE[topic]
     if tag not in EXERCISES:
         raise ValueError(f"unknown exercise {tag!r}; known exercises: {', '.join(EXERCISES)}")
 
@@ -117,3 +70,23 @@ def all_scenarios() -> list[Scenario]:
         importlib.import_module(f"{scenarios.__name__}.{info.name}")
     topic_rank = {topic: i for i, topic in enumerate(TOPICS)}
     return sorted(_SCENARIOS.values(), key=lambda s: topic_rank[s.topic])
+
+
+def load_scenario_folder(folder: str | Path) -> list[Scenario]:
+    """Import every `*.py` file of `folder` (e.g. a teacher's hidden scenarios).
+
+    Their `@scenario` functions join `all_scenarios()`; returns the new ones.
+    """
+    folder = Path(folder).resolve()
+    before = set(_SCENARIOS)
+    # A unique package-like prefix, so two folders' `extra.py` do not clash.
+    prefix = "scenarios_" + hashlib.sha1(str(folder).encode()).hexdigest()[:8]
+    for path in sorted(folder.glob("*.py")):
+        name = f"{prefix}_{path.stem}"
+        if name in sys.modules:
+            continue
+        spec = importlib.util.spec_from_file_location(name, path)
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        spec.loader.exec_module(module)
+    return [s for n, s in _SCENARIOS.items() if n not in before]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import time
+import traceback
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,6 +26,8 @@ class Record:
     # Set when the scenario raised outside `see.raises`.
     uncaught: tuple[str, str] | None = None
     seconds: float = 0.0
+    # Where the uncaught error was raised: (file, line, function) frames.
+    trace: list[tuple[str, int, str]] = field(default_factory=list)
 
     def comparable(self) -> list:
         """The part that must be equal across backends (not name or timing)."""
@@ -45,6 +48,7 @@ def run(scenario: Scenario, backend: Backend, seed: int = 0) -> Record:
             scenario.func(backend.nn, see)
         except Exception as error:  # noqa: BLE001 - reported, never hidden
             record.uncaught = (type(error).__name__, backend.normalize(str(error)))
+            record.trace = error_frames(error)
         finally:
             backend.reset_global_state()
     # Warnings nobody asked for still count: torch and the clone must warn
@@ -55,6 +59,11 @@ def run(scenario: Scenario, backend: Backend, seed: int = 0) -> Record:
     record.entries = see.entries
     record.seconds = time.perf_counter() - start
     return record
+
+
+def error_frames(error: BaseException) -> list[tuple[str, int, str]]:
+    """The (file, line, function) frames an error passed through."""
+    return [(f.filename, f.lineno, f.name) for f in traceback.extract_tb(error.__traceback__)]
 
 
 @functools.lru_cache(maxsize=None)

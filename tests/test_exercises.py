@@ -11,15 +11,27 @@ import pytest
 
 from conformance import check as checker
 from conformance.cli import main
-from conformance.exercises import PACKAGE, TRACK, make_student_copy, regions
-from conformance.registry import EXERCISES
+from conformance.exercises import PACKAGE, make_student_copy, reference_bodies, regions, replace_bodies
+from conformance.registry import EXERCISES, TOPICS, all_scenarios
+from conformance.track import TOPIC_EXERCISE, TRACK, TRACK_TABLE
 
 
-def test_track_matches_the_exercise_tags_and_needs_come_first():
-    assert list(TRACK) == list(EXERCISES)
+@pytest.fixture(scope="module", autouse=True)
+def torch_records():
+    """Make torch's records once: every check in this process reuses them."""
+    oracle = checker.Oracle(all_scenarios())
+    oracle.run()
+    return oracle.records
+
+
+def test_one_table_defines_exercises_and_topics():
+    assert list(TRACK) == [e.tag for e in TRACK_TABLE] == list(EXERCISES)
+    assert [e.number for e in TRACK.values()] == list(range(1, len(TRACK) + 1))
+    assert set(TOPICS) == set(TOPIC_EXERCISE)
     for exercise in TRACK.values():
         assert exercise.scenarios, f"{exercise.tag} has no scenarios"
-        assert all(TRACK[need].number < exercise.number for need in exercise.needs)
+        assert all(TRACK[tag].number < exercise.number for tag in exercise.builds_on)
+        assert exercise.hints
 
 
 def test_every_exercise_has_a_marked_region_and_every_marker_a_function():
@@ -30,6 +42,15 @@ def test_every_exercise_has_a_marked_region_and_every_marker_a_function():
         line.strip().startswith("# exercise:") for path in PACKAGE.rglob("*.py") for line in path.read_text().splitlines()
     )
     assert marker_count == len(found)
+
+
+def test_a_hint_is_chosen_for_the_failing_scenario():
+    registration = TRACK["registration"]
+    assert "`__getattr__`" in registration.hint_for("getattr_of_missing_name_raises").text
+    assert "Check the name" in registration.hint_for("register_buffer_rejects_dotted_name").text
+    # No word matches: the general hint.
+    general = [h for h in registration.hints if not h.about][0]
+    assert registration.hint_for("zzz") == general
 
 
 @pytest.fixture(scope="module")
@@ -51,43 +72,87 @@ def test_student_copy_holds_stubs_not_the_reference(student):
     assert (student / "README.md").is_file()
 
 
-def test_fresh_copy_fails_with_clear_messages(student, capsys):
-    assert main(["check", str(student)]) == 1
-    results = checker.check(student, list(TRACK.values()))
-    assert not any(r.status == "pass" for r in results)
-    first = results[0]
-    assert first.status == "fail"
-    assert any("NotImplementedError" in o.detail and "Exercise 1" in o.detail for o in first.outcomes)
-    # Later exercises wait for earlier ones instead of failing in a pile.
-    assert results[1].status == "waiting for 1" and not results[1].outcomes
+def _solve(folder, tags):
+    """A stub copy with the reference code of exercises `tags` put back."""
+    make_student_copy(folder)
+    replace_bodies(folder / "minitorch_module", reference_bodies(set(tags)))
+    return folder
 
 
-def test_copy_with_the_reference_restored_passes_every_exercise(tmp_path):
-    make_student_copy(tmp_path)
-    shutil.rmtree(tmp_path / "minitorch_module")
-    shutil.copytree(PACKAGE, tmp_path / "minitorch_module", ignore=shutil.ignore_patterns("__pycache__"))
+@pytest.fixture(scope="module")
+def fresh_result(student):
+    return checker.check(student)
+
+
+def test_each_exercise_is_passable_alone(tmp_path, fresh_result):
+    # For every N: a copy with only exercise N solved passes N and only N.
+    # Every scenario of N runs; of each other exercise, two that fail while it
+    # is a stub (enough to show it still fails, and keeps the test quick).
+    failing = {r.exercise.tag: [o.name for o in r.failing[:2]] for r in fresh_result.exercises}
+    for tag in TRACK:
+        names = [s.name for s in TRACK[tag].scenarios] + [n for other, ns in failing.items() if other != tag for n in ns]
+        result = checker.check(_solve(tmp_path / tag, [tag]), scenario_names=names)
+        passing = [r.exercise.tag for r in result.exercises if r.status == "pass"]
+        assert passing == [tag], f"only {tag} solved, but passing: {passing}"
+        assert result.exercises[TRACK[tag].number - 1].total == len(TRACK[tag].scenarios)
+
+
+def test_a_copy_with_everything_solved_passes_every_exercise(tmp_path, capsys):
+    _solve(tmp_path, list(TRACK))
     report = tmp_path / "grades.json"
     assert main(["check", str(tmp_path), "--json", str(report)]) == 0
     grades = json.loads(report.read_text())
-    # Gradescope's format: one test per exercise with score, max_score, visibility, output.
+    # Gradescope's format: one test per exercise; 10 points each by default.
     assert len(grades["tests"]) == len(TRACK)
     for test in grades["tests"]:
         assert {"name", "score", "max_score", "visibility", "output"} <= set(test)
-        assert test["score"] == test["max_score"] > 0
-    assert grades["score"] == sum(len(e.scenarios) for e in TRACK.values())
+        assert test["score"] == test["max_score"] == 10
+    assert grades["score"] == 10 * len(TRACK)
 
 
-def test_only_stubs_the_chosen_exercises(tmp_path):
-    stubbed = make_student_copy(tmp_path, [TRACK["registration"]])
-    assert {r.tag for r in stubbed} == {"registration"}
-    parameter, registration = checker.check(tmp_path, [TRACK["parameter"], TRACK["registration"]])
-    assert parameter.status == "pass"
-    assert registration.status == "fail"
+def test_fresh_copy_fails_with_a_table_and_scenarios_in_full(fresh_result, capsys):
+    result = fresh_result
+    assert not any(r.status == "pass" for r in result.exercises)
+    capsys.readouterr()
+    checker.print_report(result)
+    out = capsys.readouterr().out
+    registration = next(r for r in result.exercises if r.exercise.tag == "registration")
+    # Every failing scenario is listed, and the first few are shown in full.
+    for outcome in registration.failing[: checker.TABLE_ROWS]:
+        assert outcome.name[:30] in out
+    assert "What it does:" in out and "conformance/scenarios/" in out
+    text = checker.outcome_text(registration.failing[0], registration.exercise)
+    assert "NotImplementedError" in text and "Exercise 2 (Registration and attribute routing)" in text
+
+
+def test_full_messages_are_wrapped_not_cut(student):
+    result = checker.check(student, [TRACK["parameter"]])
+    outcome = next(o for o in result.exercises[0].outcomes if o.name == "parameter_of_a_tensor_type_needs_detach_to_keep_the_type")
+    text = checker.outcome_text(outcome, TRACK["parameter"])
+    # torch's whole message is there, in lines no wider than the page.
+    assert "please correct the detach() semantics" in " ".join(text.split())
+    assert max(len(line) for line in text.splitlines()) <= 100
+
+
+def test_only_stubs_and_grades_the_chosen_exercises(tmp_path):
+    stubbed = make_student_copy(tmp_path, [TRACK["train_eval"]])
+    assert {r.tag for r in stubbed} == {"train_eval"}
+    result = checker.check(tmp_path, course=checker.load_course(tmp_path / "course.toml"))
+    assert [r.exercise.tag for r in result.exercises] == ["train_eval"]
+    assert result.exercises[0].status == "fail"
+
+
+def test_one_scenario_shows_its_source_and_both_records(student, capsys):
+    assert main(["check", str(student), "--scenario", "buffer_of_parameter_is_detached"]) == 1
+    out = capsys.readouterr().out
+    assert "def buffer_of_parameter_is_detached(nn, see):" in out
+    assert "torch" in out and "your copy" in out and "differs from torch" in out
 
 
 def test_usage_errors_exit_2(tmp_path, student, capsys):
     assert main(["check", str(tmp_path / "missing")]) == 2
     assert main(["check", str(student), "--exercise", "99"]) == 2
+    assert main(["check", str(student), "--scenario", "no_such_scenario"]) == 2
     assert main(["exercises", "new", str(student)]) == 2  # not empty
     assert "not empty" in capsys.readouterr().err
 

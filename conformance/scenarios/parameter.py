@@ -143,7 +143,7 @@ def buffer_non_persistent_assignment(nn, see):
 
 @scenario("parameter", methods=("Buffer",))
 def buffer_of_parameter_is_detached(nn, see):
-    """Buffer(Parameter) does not require grad."""
+    """Buffer(Parameter) is a plain tensor that still requires grad, like the Parameter."""
     b = nn.Buffer(nn.Parameter(torch.ones(1)))
     see(b.requires_grad)
 

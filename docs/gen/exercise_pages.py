@@ -1,27 +1,38 @@
-"""One docs page per exercise, generated from the track in conformance/exercises.py."""
+"""One docs page per exercise, generated from the exercise table in conformance/track.py."""
 
 from __future__ import annotations
 
-from conformance.exercises import TRACK, Exercise, regions
+from conformance.exercises import regions
+from conformance.track import TRACK, Exercise
 
 
 def page_path(exercise: Exercise) -> str:
     return f"exercises/{exercise.number:02d}-{exercise.tag}.md"
 
 
+def _link(tag: str) -> str:
+    e = TRACK[tag]
+    return f"[{e.number}. {e.title}](../{page_path(e)})"
+
+
 def render(exercise: Exercise) -> str:
     """Goal, what to read, what to write, hints, and the scenarios that check it."""
-    needs = ", ".join(f"[{TRACK[n].number}. {TRACK[n].title}](../{page_path(TRACK[n])})" for n in exercise.needs)
+    after = ", ".join(_link(tag) for tag in exercise.builds_on)
     functions = "\n".join(
         f"- `{r.qualname}` in `minitorch_module/{r.file.name}`" for r in regions() if r.tag == exercise.tag
     )
-    hints = "\n".join(f"{i}. {hint}" for i, hint in enumerate(exercise.hints, start=1))
+    hints = "\n".join(
+        f"{i}. {hint.text}" + (f" *(for scenarios about: {', '.join(hint.about)})*" if hint.about else "")
+        for i, hint in enumerate(exercise.hints, start=1)
+    )
     scenarios = "\n".join(f"| `{s.name}` | {s.topic} | {s.doc} |" for s in exercise.scenarios)
     return f"""# Exercise {exercise.number}: {exercise.title}
 
 **Goal.** {exercise.goal}
 
-**Do first:** {needs or "nothing; start here."}
+**Read first:** {after or "nothing; start here"}. This is the reading
+order only: the checker grades this exercise with your code for it and the
+reference code for every other exercise, so it passes as soon as it is right.
 
 **Read:** [the walkthrough](../{exercise.page}).
 
@@ -33,10 +44,13 @@ def render(exercise: Exercise) -> str:
 
 ```bash
 minitorch-module check DIR --exercise {exercise.number}
+minitorch-module check DIR --scenario {exercise.scenarios[0].name}   # one scenario, both records in full
 pytest conformance --impl DIR -m {exercise.tag}
 ```
 
 ## Hints
+
+The checker shows the hint that fits each failing scenario.
 
 {hints}
 
@@ -51,7 +65,7 @@ pytest conformance --impl DIR -m {exercise.tag}
 def render_index() -> str:
     rows = "\n".join(
         f"| {e.number} | [{e.title}]({page_path(e).removeprefix('exercises/')}) | "
-        f"{', '.join(str(TRACK[n].number) for n in e.needs) or '-'} | {len(e.scenarios)} |"
+        f"{', '.join(str(TRACK[tag].number) for tag in e.builds_on) or '-'} | {len(e.scenarios)} |"
         for e in TRACK.values()
     )
     return f"""# Exercises
@@ -65,9 +79,11 @@ minitorch-module check my-copy              # a table: which exercises pass
 ```
 
 Each stub raises `NotImplementedError` and names its exercise and the page to
-read. An exercise waits until the exercises it needs pass.
+read. Each exercise is graded on its own (your code for it, the reference
+code for the rest), so you can do them in any order; "read first" is the
+order in which the walkthrough explains them.
 
-| # | exercise | needs | scenarios |
+| # | exercise | read first | scenarios |
 |---|---|---|---|
 {rows}
 """
