@@ -205,3 +205,17 @@ def transformer_layers_take_unbatched_input(nn, see):
     with torch.no_grad():
         see(_encoder_layer(nn, batch_first=True).eval()(torch.randn(5, D)))
         see(_decoder_layer(nn).eval()(torch.randn(4, D), torch.randn(5, D)))
+
+
+@scenario("layers", methods=("MultiheadAttention.merge_masks", "TransformerEncoderLayer.forward"))
+def multihead_attention_merge_masks_for_the_fused_kernels(nn, see):
+    """merge_masks gives the fused kernels one mask and its type: 1 padding only, 2 full (N, H, L, L)."""
+    mha = nn.MultiheadAttention(D, HEADS, batch_first=True)
+    query = torch.randn(2, 5, D)
+    padding = torch.tensor([[0.0] * 5, [0.0] * 3 + [float("-inf")] * 2])
+    causal = nn.Transformer.generate_square_subsequent_mask(5)
+    see(mha.merge_masks(None, None, query))
+    see(mha.merge_masks(None, padding, query))
+    see(mha.merge_masks(causal, None, query))
+    see(mha.merge_masks(causal, padding, query))
+    see(mha.merge_masks(causal.expand(2 * HEADS, 5, 5), None, query))
