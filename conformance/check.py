@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .exercises import TRACK, Exercise, by_number_or_tag
+from .i18n import resolve_lang, translator
 
 # Limits for one scenario: time, and output kept from its prints.
 TIME_LIMIT = 10.0
@@ -198,6 +199,17 @@ def check(folder: Path, chosen: list[Exercise], time_limit: float = TIME_LIMIT) 
 
 # ---------------------------------------------------------------- reports
 
+# What the report prints around the results, keyed for the translation
+# catalogs (conformance/i18n.py); `{...}` fields are filled in after.
+MESSAGES = (
+    "Your copy against torch", "exercise", "passed", "status",
+    "pass", "fail", "waiting for {numbers}", "timeout", "crash", "import", "skipped",
+    "Exercise {number}: {title}",
+    "First problem: {name} ({status})",
+    "torch on the left, your copy on the right (! marks a difference):",
+    "Hint: {hint} Read {page}.",
+)
+
 
 def first_problem(result: ExerciseResult) -> Outcome | None:
     return next((o for o in result.outcomes if o.status != "pass"), None)
@@ -227,28 +239,39 @@ def gradescope_json(results: list[ExerciseResult]) -> dict:
     }
 
 
-def print_report(results: list[ExerciseResult]) -> None:
+def _status_text(result: ExerciseResult, _) -> str:
+    if result.waiting_for:
+        return _("waiting for {numbers}").format(numbers=", ".join(str(n) for n in sorted(e.number for e in result.waiting_for)))
+    return _(result.status)
+
+
+def print_report(results: list[ExerciseResult], lang: str | None = "en") -> None:
     from rich.console import Console
     from rich.table import Table
 
+    # Headings, goals and hints in the student's language; scenario
+    # records and torch's messages stay as torch prints them.
+    _ = translator(lang)
     console = Console()
-    table = Table(title="Your copy against torch")
-    for column in ("#", "exercise", "passed", "status"):
-        table.add_column(column)
+    table = Table(title=_("Your copy against torch"))
+    table.add_column("#")
+    for column in ("exercise", "passed", "status"):
+        table.add_column(_(column))
     for r in results:
         style = "green" if r.status == "pass" else ("yellow" if r.waiting_for else "red")
-        table.add_row(str(r.exercise.number), r.exercise.title, f"{r.passed}/{r.total}", f"[{style}]{r.status}[/]")
+        table.add_row(str(r.exercise.number), _(r.exercise.title), f"{r.passed}/{r.total}", f"[{style}]{_status_text(r, _)}[/]")
     console.print(table)
     for r in results:
         problem = first_problem(r)
         if not problem:
             continue
-        console.rule(f"Exercise {r.exercise.number}: {r.exercise.title}")
-        console.print(f"First problem: [bold]{problem.name}[/] ({problem.status})", highlight=False)
+        console.rule(_("Exercise {number}: {title}").format(number=r.exercise.number, title=_(r.exercise.title)))
+        status = _(problem.status)
+        console.print(_("First problem: {name} ({status})").format(name=f"[bold]{problem.name}[/]", status=status), highlight=False)
         if problem.status == "fail":
-            console.print("torch on the left, your copy on the right (! marks a difference):", highlight=False)
+            console.print(_("torch on the left, your copy on the right (! marks a difference):"), highlight=False)
         console.print(problem.detail, markup=False, highlight=False)
-        console.print(f"Hint: {r.exercise.hints[0]} Read {r.exercise.page}.", highlight=False)
+        console.print(_("Hint: {hint} Read {page}.").format(hint=_(r.exercise.hints[0]), page=r.exercise.page), highlight=False)
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -256,6 +279,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--exercise", action="append", metavar="N", help="check only exercise N (number or tag); repeatable")
     parser.add_argument("--json", metavar="FILE", help="write the results in Gradescope's format")
     parser.add_argument("--time-limit", type=float, default=TIME_LIMIT, metavar="S", help="seconds per scenario")
+    parser.add_argument("--lang", metavar="LANG", help="report language: en or zh (default: from LANG)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -270,7 +294,7 @@ def run(args: argparse.Namespace) -> int:
     except KeyError as error:
         raise UsageError(f"unknown exercise {error.args[0]!r}; use a number 1-{len(TRACK)} or a tag") from None
     results = check(folder, chosen, args.time_limit)
-    print_report(results)
+    print_report(results, resolve_lang(args.lang))
     if args.json:
         Path(args.json).write_text(json.dumps(gradescope_json(results), indent=2))
     return 0 if all(r.status == "pass" for r in results) else 1

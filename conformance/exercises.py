@@ -149,12 +149,20 @@ def _functions(tree: ast.AST, owner: str = ""):
             yield node, owner
 
 
-def stub_text(exercise: Exercise, qualname: str) -> str:
+# The stub's message, keyed for the translation catalogs (conformance/i18n.py).
+STUB_MESSAGE = "Exercise {number} ({title}): write {qualname}. Read {page}"
+MESSAGES = (STUB_MESSAGE,)
+
+
+def stub_text(exercise: Exercise, qualname: str, lang: str | None = "en") -> str:
     """The one statement a student finds in place of the reference body."""
-    return (
-        f'raise NotImplementedError("Exercise {exercise.number} ({exercise.title}): write {qualname}. '
-        f'Read {exercise.page}")'
+    from .i18n import translator
+
+    _ = translator(lang)
+    message = _(STUB_MESSAGE).format(
+        number=exercise.number, title=_(exercise.title), qualname=qualname, page=exercise.page
     )
+    return f"raise NotImplementedError({message!r})"
 
 
 def replace_bodies(package: Path, bodies: dict[str, str]) -> None:
@@ -192,13 +200,13 @@ Exercises, in order:
 """
 
 
-def make_student_copy(dest: Path, only: list[Exercise] | None = None) -> list[Region]:
+def make_student_copy(dest: Path, only: list[Exercise] | None = None, lang: str | None = "en") -> list[Region]:
     """Write a student copy of the package into `dest`; return the stubbed regions."""
     target = dest / "minitorch_module"
     shutil.copytree(PACKAGE, target, ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
     chosen = {e.tag for e in (only or TRACK.values())}
     stubbed = [r for r in regions(target) if r.tag in chosen]
-    replace_bodies(target, {r.qualname: stub_text(TRACK[r.tag], r.qualname) for r in stubbed})
+    replace_bodies(target, {r.qualname: stub_text(TRACK[r.tag], r.qualname, lang) for r in stubbed})
     listing = "\n".join(
         f"{e.number}. {e.title} ({e.tag}): {e.goal}" for e in TRACK.values() if e.tag in chosen
     )
@@ -211,6 +219,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     new = sub.add_parser("new", help="write a student copy with stubs into DIR")
     new.add_argument("folder", metavar="DIR", help="a new or empty folder")
     new.add_argument("--only", nargs="+", metavar="N", help="stub only these exercises (numbers or tags)")
+    new.add_argument("--lang", metavar="LANG", help="language of the stubs' messages: en or zh (default: from LANG)")
     sub.add_parser("list", help="list the exercises in order")
 
 
@@ -231,7 +240,9 @@ def run(args: argparse.Namespace) -> int:
     except KeyError as error:
         raise UsageError(f"unknown exercise {error.args[0]!r}; use a number 1-{len(TRACK)} or a tag") from None
     dest.mkdir(parents=True, exist_ok=True)
-    stubbed = make_student_copy(dest, only)
+    from .i18n import resolve_lang
+
+    stubbed = make_student_copy(dest, only, resolve_lang(args.lang))
     print(f"Wrote {dest}/minitorch_module with {len(stubbed)} functions to write. Start with {dest}/README.md.")
     print(f"Check your work: minitorch-module check {dest}")
     return 0

@@ -10,32 +10,77 @@ Registered in mkdocs.yml under `hooks:`.
 
 from __future__ import annotations
 
+import functools
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
 
 # mkdocs loads this file by path: make `gen` importable as a package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from gen import examples, exercise_pages, walkthrough  # noqa: E402
+from gen import examples, exercise_pages, translations, walkthrough  # noqa: E402
 
 
-def generated_pages() -> dict[str, str]:
-    """Site path -> markdown of every generated page."""
-    pages = {f"walkthrough/{name}.md": walkthrough.render_page(name) for name in walkthrough.PAGES}
-    pages["conformance.md"] = walkthrough.render_report()
-    pages.update(exercise_pages.pages())
+# The site's languages. Hand-written pages are `x.md` (English) and
+# `x.zh.md` (Chinese); mkdocs-static-i18n (mkdocs.yml) builds each language
+# in turn, the Chinese one under zh/. Generated pages are made per build, in
+# that build's language.
+LANGUAGES = ("en", "zh")
+
+
+def page_renderers(lang: str = "en") -> dict[str, Callable[[], str]]:
+    """Site path -> a function that renders that generated page in `lang`."""
+    pages: dict[str, Callable[[], str]] = {
+        f"walkthrough/{name}.md": functools.partial(walkthrough.render_page, name, lang) for name in walkthrough.PAGES
+    }
+    pages["conformance.md"] = functools.partial(walkthrough.render_report, lang)
+    pages.update(exercise_pages.renderers(lang))
+    pages["glossary.md"] = functools.partial(translations.render_glossary, lang)
     return pages
 
 
-def on_files(files: Files, config: object, **kwargs: object) -> Files:
-    """MkDocs event: add the generated pages to the site."""
-    for path, markdown in generated_pages().items():
-        files.append(File.generated(config, path, content=markdown))
+def generated_pages(lang: str = "en") -> dict[str, str]:
+    """Site path -> markdown of every generated page in `lang`."""
+    return {path: render() for path, render in page_renderers(lang).items()}
+
+
+def _localize(file: File, lang: str, config: MkDocsConfig) -> File:
+    # What mkdocs-static-i18n does to the files it finds on disk (it cannot
+    # take in-memory ones): a Chinese page goes under zh/, and knows its
+    # other-language twin for the language switch.
+    prefix = "" if lang == LANGUAGES[0] else f"{lang}/"
+    if prefix:
+        file.dest_path = prefix + file.dest_path
+        file.abs_dest_path = str(Path(config.site_dir) / file.dest_path)
+        file.url = file._get_url(config.use_directory_urls)  # as the plugin does
+    plain_url = file.url.removeprefix(prefix)
+    file.alternates = {other: SimpleNamespace(url=("" if other == LANGUAGES[0] else f"{other}/") + plain_url)
+                       for other in LANGUAGES}
+    file.locale = file.locale_alternate_of = lang
+    file.localization = None if not prefix else lang
+    file.norm_src_uri = file.src_uri
+    return file
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (-100) has chosen this build's files
+def on_files(files: Files, config: MkDocsConfig, **kwargs: object) -> Files:
+    """MkDocs event: add the generated pages, in the language being built."""
+    lang = config.theme.get("language") or LANGUAGES[0]
+    for path, markdown in generated_pages(lang).items():
+        files.append(_localize(File.generated(config, path, content=markdown), lang, config))
     return files
 
 
-def on_page_markdown(markdown: str, **kwargs: object) -> str:
+def page_language(page: object) -> str:
+    """The language of a page: mkdocs-static-i18n sets `locale` on its file."""
+    return getattr(getattr(page, "file", None), "locale", None) or "en"
+
+
+def on_page_markdown(markdown: str, page: object = None, **kwargs: object) -> str:
     """MkDocs event: run the `run-both` programs of a page."""
-    return examples.expand(markdown)
+    return examples.expand(markdown, page_language(page))
