@@ -1,0 +1,120 @@
+"""Translations: catalogs keyed by the English, stale marks, and `check --lang zh`."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from conformance import i18n
+from conformance.check import ExerciseResult, Outcome, print_report
+from conformance.cli import main
+from conformance.exercises import TRACK, make_student_copy
+
+ROOT = Path(__file__).resolve().parents[1]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def scratch_locale(tmp_path, monkeypatch):
+    """Catalogs in a temporary folder, so a test can change the English."""
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.load.cache_clear()
+    yield tmp_path
+    i18n.load.cache_clear()
+
+
+def _translate_in_catalog(domain: str, english: str, chinese: str) -> None:
+    catalog = i18n.load(domain, "zh")
+    catalog[english].string = chinese
+    with i18n.catalog_path(domain, "zh").open("wb") as f:
+        i18n.write_po(f, catalog)
+    i18n.load.cache_clear()
+
+
+def test_a_changed_english_text_shows_the_english_marked_stale(scratch_locale):
+    old = "A buffer is state that is not trained, such as a running mean."
+    i18n.update("walkthrough", [(old, "walkthrough/module.md")])
+    _translate_in_catalog("walkthrough", old, "缓冲区是不参与训练的状态，比如运行均值。")
+    assert i18n.translate(old, "zh", "walkthrough").state == "translated"
+
+    # The English changes; extraction runs again, as after any edit.
+    new = "A buffer is state that is not trained, such as a running variance."
+    i18n.update("walkthrough", [(new, "walkthrough/module.md")])
+    shown = i18n.translate(new, "zh", "walkthrough")
+    assert (str(shown), shown.state, shown.stale) == (new, "stale", True)
+    # msgmerge kept the old Chinese as a fuzzy hint for the translator...
+    assert i18n.load("walkthrough", "zh")[new].fuzzy
+    # ...and the coverage table counts it as stale.
+    assert ("walkthrough", "walkthrough/module.md", 0, 1, 0) in i18n.coverage()
+
+
+def test_an_unknown_text_is_missing_and_english_is_the_source(scratch_locale):
+    shown = i18n.translate("Never extracted.", "zh", "messages")
+    assert (str(shown), shown.state) == ("Never extracted.", "missing")
+    assert i18n.translate("Never extracted.", "en").state == "source"
+
+
+@pytest.mark.parametrize("value, expected", [("zh_CN.UTF-8", "zh"), ("zh-Hans", "zh"), ("fr_FR", "en"), ("C", "en")])
+def test_language_comes_from_the_environment(monkeypatch, value, expected):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", value)
+    assert i18n.resolve_lang(None) == expected
+
+
+def test_every_student_message_is_in_the_catalog():
+    # Fails after an English message changes until extraction runs again:
+    # `python docs/gen/translations.py`.
+    catalog = i18n.load("messages", "zh")
+    missing = [text for text, _ in i18n.message_texts() if text not in catalog]
+    assert missing == [], "run `python docs/gen/translations.py` to extract"
+
+
+def test_walkthrough_catalog_holds_the_current_prose():
+    sys.path.insert(0, str(ROOT / "docs"))
+    from gen.chunks import chunk_source
+    from gen.walkthrough import PACKAGE, PAGES
+
+    prose = {c.prose for file, _ in PAGES.values() for c in chunk_source((PACKAGE / file).read_text()) if c.prose}
+    catalog = {entry.id for entry in i18n.load("walkthrough", "zh") if entry.id}
+    assert prose - catalog == set(), "run `python docs/gen/translations.py` to extract"
+
+
+def test_glossary_terms_are_used_by_the_chinese_messages():
+    terms = {english: chinese for english, chinese, _ in i18n.glossary()}
+    assert terms["buffer"] == "缓冲区" and terms["submodule"] == "子模块"
+    # Where an English message says "buffer" and is translated, the Chinese says 缓冲区.
+    for entry in i18n.load("messages", "zh"):
+        if entry.string and not entry.fuzzy and re.search(r"\bbuffers?\b", entry.id) and "Buffer" not in entry.id:
+            assert terms["buffer"] in entry.string, entry.id
+
+
+def test_report_headings_goals_and_hints_follow_the_language(capsys):
+    exercise = TRACK["registration"]
+    result = ExerciseResult(exercise, [Outcome(exercise.scenarios[0].name, "fail", "torch | copy")])
+    print_report([result], "zh")
+    out = capsys.readouterr().out
+    zh = lambda text: str(i18n.translate(text, "zh"))  # noqa: E731
+    for text in ("Your copy against torch", exercise.title, "torch on the left, your copy on the right (! marks a difference):"):
+        assert zh(text) != text and zh(text) in out
+    assert zh(exercise.hints[0]) in out.replace("\n", "")
+    assert "Your copy against torch" not in out
+
+
+def test_check_lang_zh_end_to_end(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # keep rich from wrapping lines
+    make_student_copy(tmp_path, [TRACK["parameter"]], lang="zh")
+    stub = (tmp_path / "minitorch_module" / "parameter.py").read_text()
+    assert HAN.search(stub.split("NotImplementedError(", 1)[1].split("\n")[0])
+    assert main(["check", str(tmp_path), "--exercise", "1", "--lang", "zh", "--time-limit", "30"]) == 1
+    out = capsys.readouterr().out
+    exercise = TRACK["parameter"]
+    heading = str(i18n.translate("Exercise {number}: {title}", "zh")).format(
+        number=1, title=i18n.translate(exercise.title, "zh")
+    )
+    assert heading in out and str(i18n.translate(exercise.hints[0], "zh")) in out
+    # torch's own messages stay as torch prints them.
+    assert "RuntimeError" in out or "TypeError" in out or "AttributeError" in out
