@@ -11,6 +11,7 @@ Registered in mkdocs.yml under `hooks:`.
 from __future__ import annotations
 
 import functools
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -84,3 +85,34 @@ def page_language(page: object) -> str:
 def on_page_markdown(markdown: str, page: object = None, **kwargs: object) -> str:
     """MkDocs event: run the `run-both` programs of a page."""
     return examples.expand(markdown, page_language(page))
+
+
+def on_post_build(config: MkDocsConfig, **kwargs: object) -> None:
+    """MkDocs event: give each edition a sitemap.
+
+    Material's language switch reads the sitemap.xml of every language to
+    find the same page there; mkdocs-static-i18n writes one, at the root,
+    that lists both editions.
+    """
+    sitemap = Path(config.site_dir) / "sitemap.xml"
+    for lang in LANGUAGES[1:]:
+        if sitemap.exists() and (Path(config.site_dir) / lang).is_dir():
+            (Path(config.site_dir) / lang / "sitemap.xml").write_bytes(sitemap.read_bytes())
+
+
+# Material fetches sitemap.xml beside each <link rel="alternate"> of a page's
+# head. The plugin points those links at the same page in each language
+# (right for the switch in the header), so point the head's links at the
+# language roots, where the sitemaps are.
+_ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="(\w+)">')
+
+
+def on_post_page(output: str, page: object, **kwargs: object) -> str:
+    """MkDocs event: the head's alternate links lead to each edition's root."""
+    up = "../" * page.url.count("/") or "./"
+
+    def root(match: re.Match) -> str:
+        lang = match[1]
+        return f'<link rel="alternate" href="{up}{"" if lang == LANGUAGES[0] else lang + "/"}" hreflang="{lang}">'
+
+    return _ALTERNATE_LINK.sub(root, output)
