@@ -21,7 +21,8 @@ or missing entry is *stale*: `translate` then returns the English with
     ('hello', False)
 
 `python -m conformance.i18n coverage` (or `minitorch-module translations`)
-prints translated / stale / missing per page of each catalog.
+prints translated / stale / missing per page of each catalog, and for the
+hand-written pages (`docs/x.zh.md` beside `docs/x.md`, see `stamp`).
 """
 
 from __future__ import annotations
@@ -29,7 +30,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import hashlib
 import os
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -179,6 +182,56 @@ def message_texts() -> list[tuple[str, str]]:
     return found
 
 
+# ---------------------------------------------------------------- hand-written pages
+
+# A hand-written Chinese page `x.zh.md` starts with front matter that names
+# the English it was translated from, by a hash of `x.md`:
+#
+#     ---
+#     translated_from: 3f2a9c01d4e5
+#     ---
+#
+# When `x.md` changes, the hash no longer matches and the page is stale (the
+# site shows a banner). After updating the translation, stamp it again:
+# `python -m conformance.i18n stamp docs/x.zh.md`.
+DOCS_DIR = Path(__file__).resolve().parents[1] / "docs"
+STAMP = re.compile(r"\A---\ntranslated_from: (\w+)\n---\n")
+
+
+def english_of(page: Path) -> Path:
+    return page.with_name(page.name.replace(".zh.md", ".md"))
+
+
+def source_hash(english: Path) -> str:
+    return hashlib.sha1(english.read_bytes()).hexdigest()[:12]
+
+
+def page_state(page: Path) -> str:
+    """"translated", or "stale" when the English changed since the stamp."""
+    found = STAMP.match(page.read_text(encoding="utf-8"))
+    return "translated" if found and found[1] == source_hash(english_of(page)) else "stale"
+
+
+def stamp(page: Path) -> None:
+    """Record that `page` is a translation of the English as it is now."""
+    text = STAMP.sub("", page.read_text(encoding="utf-8"))
+    page.write_text(f"---\ntranslated_from: {source_hash(english_of(page))}\n---\n" + text, encoding="utf-8")
+
+
+def page_coverage(docs: Path = DOCS_DIR) -> list[tuple[str, str, int, int, int]]:
+    """Rows for the hand-written pages of a checkout (none in an installed package)."""
+    if not docs.is_dir():
+        return []
+    rows = []
+    for english in sorted(docs.rglob("*.md")):
+        if english.name.endswith(".zh.md") or "gen" in english.relative_to(docs).parts:
+            continue
+        chinese = english.with_name(english.name.replace(".md", ".zh.md"))
+        state = page_state(chinese) if chinese.exists() else "missing"
+        rows.append(("pages", english.relative_to(docs).as_posix(), *(int(state == s) for s in ("translated", "stale", "missing"))))
+    return rows
+
+
 # ---------------------------------------------------------------- coverage
 
 
@@ -195,7 +248,7 @@ def coverage(lang: str = "zh") -> list[tuple[str, str, int, int, int]]:
             counts.setdefault(page, Counter())[state] += 1
         for page, c in counts.items():
             rows.append((domain, page, c["translated"], c["stale"], c["missing"]))
-    return rows
+    return rows + page_coverage()
 
 
 def coverage_table(lang: str = "zh") -> str:
@@ -225,6 +278,12 @@ def run(args: argparse.Namespace) -> int:
 if __name__ == "__main__":
     # python -m conformance.i18n coverage [--lang zh]
     parser = argparse.ArgumentParser(prog="python -m conformance.i18n")
-    parser.add_argument("action", choices=["coverage"])
+    parser.add_argument("action", choices=["coverage", "stamp"])
+    parser.add_argument("pages", nargs="*", type=Path, help="for stamp: the x.zh.md pages whose translation is up to date")
     add_arguments(parser)
-    raise SystemExit(run(parser.parse_args()))
+    options = parser.parse_args()
+    if options.action == "stamp":
+        for page in options.pages:
+            stamp(page)
+        raise SystemExit(0)
+    raise SystemExit(run(options))

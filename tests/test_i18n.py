@@ -118,3 +118,20 @@ def test_check_lang_zh_end_to_end(tmp_path, capsys, monkeypatch):
     assert heading in out and str(i18n.translate(exercise.hints[0], "zh")) in out
     # torch's own messages stay as torch prints them.
     assert "RuntimeError" in out or "TypeError" in out or "AttributeError" in out
+
+
+def test_every_hand_written_page_has_a_chinese_page():
+    rows = i18n.page_coverage()
+    assert rows and [row[1] for row in rows if row[4]] == []
+
+
+def test_a_hand_written_page_goes_stale_when_its_english_changes(tmp_path):
+    english, chinese = tmp_path / "x.md", tmp_path / "x.zh.md"
+    english.write_text("# Buffers\n")
+    chinese.write_text("# 缓冲区\n")
+    assert i18n.page_state(chinese) == "stale"  # never stamped
+    i18n.stamp(chinese)
+    assert i18n.page_state(chinese) == "translated" and chinese.read_text().endswith("# 缓冲区\n")
+    english.write_text("# Buffers and parameters\n")
+    assert i18n.page_state(chinese) == "stale"
+    assert i18n.page_coverage(tmp_path) == [("pages", "x.md", 0, 1, 0)]

@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files
 # mkdocs loads this file by path: make `gen` importable as a package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from conformance import i18n  # noqa: E402
 from gen import examples, exercise_pages, translations, walkthrough  # noqa: E402
 
 
@@ -82,9 +83,20 @@ def page_language(page: object) -> str:
     return getattr(getattr(page, "file", None), "locale", None) or "en"
 
 
+# Above a hand-written Chinese page whose English changed after translation.
+STALE_PAGE = """!!! warning "译文待更新 · translation out of date"
+    英文版在翻译之后改过了，本页可能已经过时。请用页面顶部的语言切换对照英文原文。
+
+"""
+
+
 def on_page_markdown(markdown: str, page: object = None, **kwargs: object) -> str:
-    """MkDocs event: run the `run-both` programs of a page."""
-    return examples.expand(markdown, page_language(page))
+    """MkDocs event: run the `run-both` programs of a page; mark a stale translation."""
+    lang = page_language(page)
+    source = getattr(getattr(page, "file", None), "abs_src_path", None) or ""
+    if lang != LANGUAGES[0] and source.endswith(f".{lang}.md") and i18n.page_state(Path(source)) == "stale":
+        markdown = STALE_PAGE + markdown
+    return examples.expand(markdown, lang)
 
 
 def on_post_build(config: MkDocsConfig, **kwargs: object) -> None:

@@ -219,29 +219,29 @@ def _badge(comparison: Comparison) -> str:
     return "agree ✓" if comparison.agree else "**differ ✗**"
 
 
-def method_tabs(item: PublicDef) -> str:
+def method_tabs(item: PublicDef, lang: str = "en") -> str:
     """Content tabs shown under the chunk that defines `item`."""
     parts = []
     theirs = torch_counterpart(item)
-    parts.append("=== \"PyTorch's code\"\n\n" + (
-        _fence(theirs, indent="    ") if theirs else "    torch has no function of this name."
+    parts.append('=== "' + site("PyTorch's code", lang) + '"\n\n' + (
+        _fence(theirs, indent="    ") if theirs else "    " + site("torch has no function of this name.", lang)
     ))
     checks = scenarios_for_def(item)
     if checks:
         first = results()[checks[0].name]
         parts.append(
-            '=== "Example"\n\n'
-            f"    Scenario `{checks[0].name}`: {checks[0].doc}\n\n"
+            f'=== "{site("Example", lang)}"\n\n'
+            f"    {site('Scenario', lang)} `{checks[0].name}`: {checks[0].doc}\n\n"
             + _fence(_scenario_source(checks[0]), indent="    ")
-            + "\n\n    Run at build time, on both backends:\n\n"
+            + f"\n\n    {site('Run at build time, on both backends:', lang)}\n\n"
             + textwrap.indent(_record_table(first), "    ")
         )
         listed = "\n".join(
             f"    - `{s.name}` ({s.topic}): {s.doc} — {_badge(results()[s.name])}" for s in checks
         )
-        parts.append(f'=== "Scenarios ({len(checks)})"\n\n{listed}')
+        parts.append(f'=== "{site("Scenarios", lang)} ({len(checks)})"\n\n{listed}')
     else:
-        parts.append('=== "Scenarios (0)"\n\n    No scenario names this method yet.')
+        parts.append(f'=== "{site("Scenarios", lang)} (0)"\n\n    ' + site("No scenario names this method yet.", lang))
     return "\n\n".join(parts)
 
 
@@ -276,7 +276,7 @@ def render_page(page: str, lang: str = "en") -> str:
         here = [defs[n] for n in chunk.lines if n in defs]
         out.append(_row(chunk, [f"### `{item.title}` {{ #{item.anchor} }}" for item in here], lang))
         for item in here:
-            out.append(method_tabs(item) + "\n")
+            out.append(method_tabs(item, lang) + "\n")
             if item.title in TOOL_VIEWS:
                 out.append(site("What it does inside, shown by the teaching tools (generated at build time):", lang) + "\n")
                 out.extend(line + "\n" for line in TOOL_VIEWS[item.title])
