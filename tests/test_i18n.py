@@ -146,3 +146,24 @@ def test_a_hand_written_page_goes_stale_when_its_english_changes(tmp_path):
     english.write_text("# Buffers and parameters\n")
     assert i18n.page_state(chinese) == "stale"
     assert i18n.page_coverage(tmp_path) == [("pages", "x.md", 0, 1, 0)]
+
+
+def _docs_gen():
+    sys.path.insert(0, str(ROOT / "docs"))
+    from gen import translations, walkthrough
+
+    return translations, walkthrough
+
+
+def test_walkthrough_rows_show_chinese_prose_or_the_english_marked_stale(scratch_locale):
+    translations, walkthrough = _docs_gen()
+    done, changed = "Buffers move with the module.", "Buffers move with the module, parameters too."
+    i18n.update("walkthrough", [(done, "walkthrough/module.md")])
+    _translate_in_catalog("walkthrough", done, "缓冲区随模块一起移动。")
+    row = walkthrough._row(walkthrough.Chunk(done, [1], ["x = 1"]), [], "zh")
+    assert "缓冲区随模块一起移动。" in row and done not in row and translations.STALE_MARK not in row
+    # A sentence the catalog does not have yet: the English, with the mark.
+    row = walkthrough._row(walkthrough.Chunk(changed, [1], ["x = 1"]), [], "zh")
+    assert changed in row and translations.STALE_MARK in row
+    # The English edition never shows the mark.
+    assert translations.STALE_MARK not in walkthrough._row(walkthrough.Chunk(changed, [1], ["x = 1"]), [], "en")

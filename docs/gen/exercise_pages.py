@@ -33,7 +33,7 @@ def render(exercise: Exercise, lang: str = "en") -> str:
 
 **{t("Do first:")}** {needs or t("nothing; start here.")}
 
-**{t("Read:")}** [{t("the walkthrough")}](../{exercise.page}).
+{t("**Read:** [the walkthrough]({page}).").format(page=f"../{exercise.page}")}
 
 ## {t("What to write")}
 
