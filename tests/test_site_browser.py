@@ -202,18 +202,18 @@ def test_language_switch_in_the_browser(page, site_url):
 
 
 def _search(page, query: str):
-    """Type `query` until the search worker answers; return the results' text."""
+    """Search for `query` once the index is ready; return the results' text."""
     page.locator("label.md-search__icon, .md-search__input").first.click()
+    # The index of both editions is built in a web worker; on a busy machine
+    # that takes a while. Material says "Initializing search" until it is done.
+    page.wait_for_function(
+        "() => !/Initializing|初始化/.test(document.querySelector('.md-search-result__meta').textContent)",
+        timeout=240_000,
+    )
     box = page.locator("input.md-search__input")
-    results = page.locator(".md-search-result__item")
-    for _ in range(20):
-        box.fill("")
-        box.type(query)
-        try:
-            results.first.wait_for(timeout=3_000)
-            break
-        except Exception:  # noqa: BLE001 - index not ready yet, type again
-            continue
+    box.fill(query)
+    box.press("End")  # a key event too, whatever Material listens to
+    page.locator(".md-search-result__item").first.wait_for(timeout=60_000)
     return page.locator(".md-search-result").inner_text()
 
 
