@@ -167,3 +167,11 @@ def test_walkthrough_rows_show_chinese_prose_or_the_english_marked_stale(scratch
     assert changed in row and translations.STALE_MARK in row
     # The English edition never shows the mark.
     assert translations.STALE_MARK not in walkthrough._row(walkthrough.Chunk(changed, [1], ["x = 1"]), [], "en")
+
+
+def test_translations_command_prints_the_coverage_table(capsys):
+    assert main(["translations"]) == 0
+    out = capsys.readouterr().out
+    header = out.splitlines()[1].split()
+    assert header == ["catalog", "page", "translated", "stale", "missing"]
+    assert {line.split()[0] for line in out.splitlines()[2:] if line.strip()} >= {*i18n.DOMAINS, "pages", "total"}
