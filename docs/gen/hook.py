@@ -4,7 +4,12 @@
   conformance report and the exercise pages, all generated from the source
   and a live harness run.
 - `on_page_markdown` replaces `<!-- run-both NAME -->` lines with a program
-  run on torch.nn and on the clone (see `examples.py`).
+  run on torch.nn and on the clone (see `examples.py`), and puts a banner
+  on a hand-written Chinese page whose English changed since translation.
+- Both editions: mkdocs-static-i18n builds English, then Chinese under zh/.
+  Generated pages are rendered in the language of the build (see
+  `translations.py`); `on_post_page` and `on_post_build` make Material's
+  language switch work with that plugin.
 Registered in mkdocs.yml under `hooks:`.
 """
 
