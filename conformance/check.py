@@ -50,7 +50,7 @@ from .provenance import static_problems
 from .registry import all_scenarios, load_scenario_folder
 from .backends import torch_backend
 from .runner import run as run_scenario
-from .track import TEXT, TRACK, Exercise
+from .track import TEXT, TRACK, Exercise, set_language, tr
 from .usage import UsageError, pick_exercises
 
 TIME_LIMIT = 10.0
@@ -607,12 +607,11 @@ def outcome_text(outcome: Outcome, exercise: Exercise, every_row: bool = False, 
         lines.append(TEXT["raised_at"].format(where=outcome.where))
     if outcome.output:
         lines.append(outcome.output)
-    lines.append(textwrap.fill(TEXT["hint"].format(hint=exercise.hint_for(outcome.name).text, page=exercise.page), width))
+    lines.append(textwrap.fill(TEXT["hint"].format(hint=tr(exercise.hint_for(outcome.name).text), page=exercise.page), width))
     return "\n".join(lines)
 
 
 # ---------------------------------------------------------------- reports
-
 
 def print_report(result: CheckResult, console=None) -> None:
     from rich.console import Console
@@ -626,7 +625,7 @@ def print_report(result: CheckResult, console=None) -> None:
         style = "green" if r.status == TEXT["status_pass"] and not result.problem else "red"
         score = 0 if result.problem else r.score
         passed = "-" if result.problem else f"{r.passed}/{r.total}"
-        table.add_row(str(r.exercise.number), r.exercise.title, passed, f"{score:g}/{r.points:g}",
+        table.add_row(str(r.exercise.number), tr(r.exercise.title), passed, f"{score:g}/{r.points:g}",
                       f"[{style}]{r.status}[/]")
     console.print(table)
     if result.problem:
@@ -643,7 +642,7 @@ def _print_exercise(console, r: ExerciseResult) -> None:
     from rich.text import Text
 
     console.rule(TEXT["exercise_heading"].format(
-        number=r.exercise.number, title=r.exercise.title, failing=len(r.failing), total=r.total))
+        number=r.exercise.number, title=tr(r.exercise.title), failing=len(r.failing), total=r.total))
     # One problem for the whole copy (it did not import): say it once.
     if all(o.status == "import" for o in r.failing):
         console.print(r.failing[0].problem, markup=False, highlight=False)
@@ -688,7 +687,7 @@ def print_outcome(console, o: Outcome, exercise: Exercise, every_row: bool = Fal
         if text:
             console.print(text, markup=False, highlight=False)
     if o.status != "pass":
-        console.print(TEXT["hint"].format(hint=exercise.hint_for(o.name).text, page=exercise.page),
+        console.print(TEXT["hint"].format(hint=tr(exercise.hint_for(o.name).text), page=exercise.page),
                       markup=False, highlight=False, style="yellow")
 
 
@@ -732,6 +731,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--course", metavar="FILE", help="a course file (TOML); default: DIR/course.toml if present")
     parser.add_argument("--json", metavar="FILE", help="write the results in Gradescope's format")
     parser.add_argument("--time-limit", type=float, metavar="S", help=f"seconds per scenario (default {TIME_LIMIT:g})")
+    parser.add_argument("--lang", metavar="LANG", help="report language: en or zh (default: from LANG)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -739,6 +739,7 @@ def run(args: argparse.Namespace) -> int:
     folder = Path(args.folder)
     if not folder.is_dir():
         raise UsageError(f"no folder {folder}")
+    set_language(args.lang)
     course_file = Path(args.course) if args.course else folder / "course.toml"
     course = load_course(course_file) if args.course or course_file.is_file() else Course()
     if args.scenario:

@@ -25,6 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "trace": ("conformance.trace_command", "show the tree of Module method calls that some code makes"),
     "exercises": ("conformance.exercises", "make a student copy of the clone with exercises to fill in"),
     "check": ("conformance.check", "check a student copy against torch, exercise by exercise"),
+    "translations": ("conformance.i18n", "show how much of the Chinese translation is done and up to date"),
 }
 
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import minitorch_module
 
-from .track import TEXT, TRACK, Exercise
+from .track import TEXT, TRACK, Exercise, set_language, tr
 from .usage import UsageError, pick_exercises
 
 PACKAGE = Path(minitorch_module.__file__).parent
@@ -75,7 +75,7 @@ def _functions(tree: ast.AST, owner: str = ""):
 
 def stub_text(exercise: Exercise, qualname: str) -> str:
     """The one statement a student finds in place of the reference body."""
-    return TEXT["stub"].format(number=exercise.number, title=exercise.title, qualname=qualname, page=exercise.page)
+    return TEXT["stub"].format(number=exercise.number, title=tr(exercise.title), qualname=qualname, page=exercise.page)
 
 
 def replace_bodies(package: Path, bodies: dict[str, str]) -> None:
@@ -114,7 +114,7 @@ def make_student_copy(dest: Path, only: list[Exercise] | None = None) -> list[Re
     chosen = [e for e in TRACK.values() if e.tag in {c.tag for c in (only or TRACK.values())}]
     stubbed = [r for r in regions(target) if r.tag in {e.tag for e in chosen}]
     replace_bodies(target, {r.qualname: stub_text(TRACK[r.tag], r.qualname) for r in stubbed})
-    listing = "\n".join(f"{e.number}. {e.title} ({e.tag}): {e.goal}" for e in chosen)
+    listing = "\n".join(f"{e.number}. {tr(e.title)} ({e.tag}): {tr(e.goal)}" for e in chosen)
     (dest / "README.md").write_text(TEXT["student_readme"].format(folder=dest, exercises=listing))
     (dest / "course.toml").write_text(f"exercises = {json.dumps([e.tag for e in chosen])}\n")
     return stubbed
@@ -125,6 +125,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     new = sub.add_parser("new", help="write a student copy with stubs into DIR")
     new.add_argument("folder", metavar="DIR", help="a new or empty folder")
     new.add_argument("--only", nargs="+", metavar="N", help="stub only these exercises (numbers or tags)")
+    new.add_argument("--lang", metavar="LANG", help="language of the stubs' messages: en or zh (default: from LANG)")
     sub.add_parser("list", help="list the exercises in order")
     grader = sub.add_parser("autograder", help="write a Gradescope bundle and a GitHub Classroom workflow into DIR")
     grader.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
@@ -161,6 +162,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
     only = pick_exercises(args.only) if args.only else None
     dest = _empty_folder(args.folder)
+    set_language(args.lang)
     stubbed = make_student_copy(dest, only)
     print(f"Wrote {dest}/minitorch_module with {len(stubbed)} functions to write. Start with {dest}/README.md.")
     print(f"Check your work: minitorch-module check {dest}")

@@ -265,7 +265,40 @@ def by_number_or_tag(key: str) -> Exercise:
 # ---------------------------------------------------------------- text
 # Every sentence the student copy and the checker show, in one place.
 
-TEXT = {
+# The student's language. `check --lang` and `exercises new --lang` set it
+# once per process (`set_language`); every text a student reads is then
+# looked up in the `messages` catalog (conformance/i18n.py), keyed by its
+# English. Scenario records and torch's messages are never translated.
+LANGUAGE = "en"
+
+
+def set_language(lang: str | None) -> str:
+    """Use `lang` ("zh", "zh_CN.UTF-8", None = from the environment) from now on."""
+    from .i18n import resolve_lang
+
+    global LANGUAGE
+    LANGUAGE = resolve_lang(lang)
+    return LANGUAGE
+
+
+def tr(text: str) -> str:
+    """`text` in the student's language; the English where no good translation exists."""
+    if LANGUAGE == "en":
+        return text
+    from .i18n import translate
+
+    return str(translate(text, LANGUAGE, "messages"))
+
+
+class _Texts(dict):
+    """`TEXT["key"]` is that text in the student's language."""
+
+    def __getitem__(self, key: str):
+        value = super().__getitem__(key)
+        return tuple(tr(v) for v in value) if isinstance(value, tuple) else tr(value)
+
+
+TEXT = _Texts({
     # The one statement a student finds in place of a reference body.
     "stub": 'raise NotImplementedError("Exercise {number} ({title}): write {qualname}. Read {page}")',
     # The README.md of a student copy.
@@ -354,4 +387,4 @@ Exercises, in order:
     # The pytest route (`pytest conformance --impl DIR`).
     "pytest_time_limit": "no result after {limit:g} s: an endless loop or a very slow step? "
     "(--scenario-time-limit sets the limit)",
-}
+})

@@ -17,6 +17,7 @@ broken example. Register it in mkdocs.yml under `hooks:`.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
 import shlex
@@ -43,8 +44,9 @@ def run_command(argv: list[str]) -> str:
     return out.getvalue().rstrip()
 
 
+@functools.lru_cache(maxsize=None)
 def render(args_text: str) -> str:
-    """The Markdown that replaces one placeholder."""
+    """The Markdown that replaces one placeholder (run once; both languages show it)."""
     argv = shlex.split(args_text)
     output = run_command(argv)
     # A Mermaid fence is drawn as a picture; anything else is shown as text,

@@ -10,11 +10,13 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import subprocess
 import sys
 import threading
 from pathlib import Path
+from urllib.parse import urljoin
 
 import pytest
 
@@ -42,15 +44,21 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_url(tmp_path_factory):
-    _need_chromium()
+def site_dir(tmp_path_factory):
+    """Both editions built once: English at the root, Chinese under zh/."""
     site = tmp_path_factory.mktemp("site")
     build = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
         cwd=ROOT, capture_output=True, text=True,
     )
     assert build.returncode == 0, build.stderr[-3000:]
-    handler = functools.partial(_QuietHandler, directory=str(site))
+    return site
+
+
+@pytest.fixture(scope="module")
+def site_url(site_dir):
+    _need_chromium()
+    handler = functools.partial(_QuietHandler, directory=str(site_dir))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
@@ -145,3 +153,75 @@ def test_mermaid_diagrams_render_as_pictures(page, site_url):
     diagram = page.locator("div.mermaid").first
     assert diagram.bounding_box()["height"] > 50
     assert page.locator("pre.mermaid").count() == 0
+
+
+# ---------------------------------------------------------------- the Chinese edition
+
+SWITCH = re.compile(r'<a href="([^"]*)" hreflang="(en|zh)" class="md-select__link')
+
+
+def _switch_target(site: Path, page: Path, lang: str) -> Path:
+    """The page that the language switch of `page` leads to, for `lang`."""
+    url = "/" + page.relative_to(site).parent.as_posix() + "/"
+    links = dict((code, href) for href, code in SWITCH.findall(page.read_text(encoding="utf-8")))
+    target = urljoin(url.replace("//", "/"), links[lang])
+    return site / target.lstrip("/") / "index.html"
+
+
+def test_every_page_has_a_chinese_twin_and_the_switch_goes_both_ways(site_dir):
+    english = [p for p in site_dir.rglob("index.html") if not p.relative_to(site_dir).parts[0] in ("zh", "search")]
+    assert len(english) > 20
+    for page in english:
+        chinese = _switch_target(site_dir, page, "zh")
+        assert chinese.relative_to(site_dir).parts[0] == "zh", page
+        html = chinese.read_text(encoding="utf-8")
+        assert '<html lang="zh"' in html, chinese
+        assert _switch_target(site_dir, chinese, "en") == page
+    # Every Chinese page is some English page's twin: no page lacks a switch back.
+    assert len(list((site_dir / "zh").rglob("index.html"))) == len(english)
+
+
+def test_chinese_pages_are_in_chinese(site_dir):
+    zh = site_dir / "zh"
+    han = re.compile(r"[\u4e00-\u9fff]")
+    for page in zh.rglob("index.html"):
+        main = page.read_text(encoding="utf-8").split('<article', 1)[1]
+        assert len(han.findall(main)) > 5, page
+
+
+def test_language_switch_in_the_browser(page, site_url):
+    page.goto(site_url + "/walkthrough/module/")
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator("a.md-select__link[hreflang=zh]").first.click()
+    page.wait_for_url("**/zh/walkthrough/module/")
+    assert page.locator("html").get_attribute("lang") == "zh"
+    page.locator(".md-header__option .md-select").first.hover()
+    page.locator("a.md-select__link[hreflang=en]").first.click()
+    page.wait_for_url(site_url + "/walkthrough/module/")
+    assert page.locator("html").get_attribute("lang") == "en"
+
+
+def _search(page, query: str):
+    """Search for `query` once the index is ready; return the results' text."""
+    page.locator("label.md-search__icon, .md-search__input").first.click()
+    # The index of both editions is built in a web worker; on a busy machine
+    # that takes a while. Material says "Initializing search" until it is done.
+    page.wait_for_function(
+        "() => !/Initializing|初始化/.test(document.querySelector('.md-search-result__meta').textContent)",
+        timeout=240_000,
+    )
+    box = page.locator("input.md-search__input")
+    box.fill(query)
+    box.press("End")  # a key event too, whatever Material listens to
+    page.locator(".md-search-result__item").first.wait_for(timeout=60_000)
+    return page.locator(".md-search-result").inner_text()
+
+
+@pytest.mark.parametrize("query, where", [("缓冲区", "/zh/glossary/"), ("注册", "/zh/"), ("register_buffer", "/zh/")])
+def test_chinese_search_finds_chinese_words_and_api_names_offline(page, site_url, query, where):
+    page.goto(site_url + where)
+    found = _search(page, query)
+    page.screenshot(path=str(ARTIFACTS / f"search-zh-{len(query)}.png"))
+    assert query in found
+    links = page.locator(".md-search-result__link").evaluate_all("els => els.map(e => e.href)")
+    assert any("/zh/" in href for href in links), links

@@ -8,6 +8,7 @@ printed, and a line that says whether the two outputs are the same.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import re
 import textwrap
@@ -16,6 +17,8 @@ import traceback
 import torch
 
 from conformance.backends import clone_backend, torch_backend
+
+from .translations import site
 
 PLACEHOLDER = re.compile(r"^<!-- run-both (?P<name>[\w-]+) -->$", re.MULTILINE)
 
@@ -181,29 +184,35 @@ def run_program(code: str, nn: object) -> str:
     return out.getvalue().rstrip()
 
 
-def render(name: str) -> str:
-    """Markdown for one program: code and output on each backend."""
+@functools.lru_cache(maxsize=None)
+def program_outputs(name: str) -> dict[str, str]:
+    """What one program prints on each backend; run once, shared by both languages."""
     code = textwrap.dedent(PROGRAMS[name]).strip()
-    outputs = {
+    return {
         "torch.nn": run_program(code, torch_backend().nn),
         "minitorch_module": run_program(code, clone_backend().nn),
     }
+
+
+def render(name: str, lang: str = "en") -> str:
+    """Markdown for one program: code and output on each backend."""
+    code = textwrap.dedent(PROGRAMS[name]).strip()
+    outputs = program_outputs(name)
     parts = []
+    output_word = site("Output:", lang)
     for label, output in outputs.items():
         imports = "import torch\n" + ("import torch.nn as nn" if label == "torch.nn" else "import minitorch_module as nn")
         parts.append(
             f'=== "{label}"\n\n'
-            + textwrap.indent(f"```python\n{imports}\n\n{code}\n```\n\nOutput:\n\n```text\n{output}\n```", "    ")
+            + textwrap.indent(f"```python\n{imports}\n\n{code}\n```\n\n{output_word}\n\n```text\n{output}\n```", "    ")
         )
     same = len(set(outputs.values())) == 1
-    verdict = (
-        '!!! success "Same output on both backends"'
-        if same
-        else '!!! failure "The outputs differ"'
-    )
-    return "\n\n".join(parts) + f"\n\n{verdict}\n    Produced when this page was built.\n"
+    # Both verdicts are looked up, so extraction finds both texts.
+    verdicts = (f'!!! success "{site("Same output on both backends", lang)}"', f'!!! failure "{site("The outputs differ", lang)}"')
+    verdict = verdicts[0] if same else verdicts[1]
+    return "\n\n".join(parts) + f"\n\n{verdict}\n    {site('Produced when this page was built.', lang)}\n"
 
 
-def expand(markdown: str) -> str:
+def expand(markdown: str, lang: str = "en") -> str:
     """Replace every `<!-- run-both NAME -->` line of a page."""
-    return PLACEHOLDER.sub(lambda m: render(m.group("name")), markdown)
+    return PLACEHOLDER.sub(lambda m: render(m.group("name"), lang), markdown)

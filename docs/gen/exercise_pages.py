@@ -1,95 +1,123 @@
-"""One docs page per exercise, generated from the exercise table in conformance/track.py."""
+"""One docs page per exercise, generated from the exercise table in conformance/track.py.
+
+Every page exists in each language: headings and fixed sentences come from
+the `site` catalog, titles, goals and hints from the `messages` catalog (the
+checker shows the same texts to the student).
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
+
 from conformance.exercises import regions
+from conformance.i18n import translate
 from conformance.track import TRACK, Exercise
+
+from .translations import site
 
 
 def page_path(exercise: Exercise) -> str:
     return f"exercises/{exercise.number:02d}-{exercise.tag}.md"
 
 
-def _link(tag: str) -> str:
-    e = TRACK[tag]
-    return f"[{e.number}. {e.title}](../{page_path(e)})"
-
-
-def render(exercise: Exercise) -> str:
+def render(exercise: Exercise, lang: str = "en") -> str:
     """Goal, what to read, what to write, hints, and the scenarios that check it."""
-    after = ", ".join(_link(tag) for tag in exercise.builds_on)
+    t = functools.partial(site, lang=lang)  # headings and fixed texts
+    m = functools.partial(translate, lang=lang, domain="messages")  # what the checker says too
+    after = ", ".join(
+        f"[{TRACK[tag].number}. {m(TRACK[tag].title)}](../{page_path(TRACK[tag])})" for tag in exercise.builds_on
+    )
     functions = "\n".join(
-        f"- `{r.qualname}` in `minitorch_module/{r.file.name}`" for r in regions() if r.tag == exercise.tag
+        f"- `{r.qualname}` " + t("in") + f" `minitorch_module/{r.file.name}`" for r in regions() if r.tag == exercise.tag
     )
     hints = "\n".join(
-        f"{i}. {hint.text}" + (f" *(for scenarios about: {', '.join(hint.about)})*" if hint.about else "")
+        f"{i}. {m(hint.text)}" + (" *(" + t("for scenarios about:") + f" {', '.join(hint.about)})*" if hint.about else "")
         for i, hint in enumerate(exercise.hints, start=1)
     )
     scenarios = "\n".join(f"| `{s.name}` | {s.topic} | {s.doc} |" for s in exercise.scenarios)
-    return f"""# Exercise {exercise.number}: {exercise.title}
+    heading = t("Exercise {number}: {title}").format(number=exercise.number, title=m(exercise.title))
+    count = t("The {count} scenarios that check it").format(count=len(exercise.scenarios))
+    option = f" --lang {lang}" if lang != "en" else ""
+    return f"""# {heading}
 
-**Goal.** {exercise.goal}
+**{t("Goal.")}** {m(exercise.goal)}
 
-**Read first:** {after or "nothing; start here"}. This is the reading
-order only: the checker grades this exercise with your code for it and the
-reference code for every other exercise, so it passes as soon as it is right.
+**{t("Read first:")}** {after or t("nothing; start here.")} {t(READ_ORDER)}
 
-**Read:** [the walkthrough](../{exercise.page}).
+{t("**Read:** [the walkthrough]({page}).").format(page=f"../{exercise.page}")}
 
-## What to write
+## {t("What to write")}
 
 {functions}
 
-## Check it
+## {t("Check it")}
 
 ```bash
-minitorch-module check DIR --exercise {exercise.number}
-minitorch-module check DIR --scenario {exercise.scenarios[0].name}   # one scenario, both records in full
+minitorch-module check DIR --exercise {exercise.number}{option}
+minitorch-module check DIR --scenario {exercise.scenarios[0].name}{option}   # {t("one scenario, both records in full")}
 pytest conformance --impl DIR -m {exercise.tag}
 ```
 
-## Hints
+## {t("Hints")}
 
-The checker shows the hint that fits each failing scenario.
+{t("The checker shows the hint that fits each failing scenario.")}
 
 {hints}
 
-## The {len(exercise.scenarios)} scenarios that check it
+## {count}
 
-| scenario | topic | what it shows |
+| {t("scenario")} | {t("topic")} | {t("what it shows")} |
 |---|---|---|
 {scenarios}
 """
 
 
-def render_index() -> str:
+READ_ORDER = """This is the reading order only: the checker grades this exercise with your
+code for it and the reference code for every other exercise, so it passes as
+soon as it is right."""
+
+INDEX_INTRO = """Rebuild `torch.nn.Module` yourself, one piece at a time, and check each piece
+against real PyTorch. Teachers: see the [teacher's guide](teachers.md)."""
+
+INDEX_STUBS = """Each stub raises `NotImplementedError` and names its exercise and the page to
+read. Each exercise is graded on its own (your code for it, the reference
+code for the rest), so you can do them in any order; "read first" is the
+order in which the walkthrough explains them."""
+
+
+def render_index(lang: str = "en") -> str:
+    t = functools.partial(site, lang=lang)
+    m = functools.partial(translate, lang=lang, domain="messages")
     rows = "\n".join(
-        f"| {e.number} | [{e.title}]({page_path(e).removeprefix('exercises/')}) | "
+        f"| {e.number} | [{m(e.title)}]({page_path(e).removeprefix('exercises/')}) | "
         f"{', '.join(str(TRACK[tag].number) for tag in e.builds_on) or '-'} | {len(e.scenarios)} |"
         for e in TRACK.values()
     )
-    return f"""# Exercises
+    option = f" --lang {lang}" if lang != "en" else ""
+    return f"""# {t("Exercises")}
 
-Rebuild `torch.nn.Module` yourself, one piece at a time, and check each piece
-against real PyTorch. Teachers: see the [teacher's guide](teachers.md).
+{t(INDEX_INTRO)}
 
 ```bash
-minitorch-module exercises new my-copy      # your copy, with stubs to fill in
-minitorch-module check my-copy              # a table: which exercises pass
+minitorch-module exercises new my-copy{option}      # {t("your copy, with stubs to fill in")}
+minitorch-module check my-copy{option}              # {t("a table: which exercises pass")}
 ```
 
-Each stub raises `NotImplementedError` and names its exercise and the page to
-read. Each exercise is graded on its own (your code for it, the reference
-code for the rest), so you can do them in any order; "read first" is the
-order in which the walkthrough explains them.
+{t(INDEX_STUBS)}
 
-| # | exercise | read first | scenarios |
+| # | {t("exercise")} | {t("read first")} | {t("scenarios")} |
 |---|---|---|---|
 {rows}
 """
 
 
-def pages() -> dict[str, str]:
-    found = {page_path(e): render(e) for e in TRACK.values()}
-    found["exercises/index.md"] = render_index()
+def renderers(lang: str = "en") -> dict[str, Callable[[], str]]:
+    """Site path -> a function that renders that exercise page in `lang`."""
+    found: dict[str, Callable[[], str]] = {page_path(e): functools.partial(render, e, lang) for e in TRACK.values()}
+    found["exercises/index.md"] = functools.partial(render_index, lang)
     return found
+
+
+def pages(lang: str = "en") -> dict[str, str]:
+    return {path: render() for path, render in renderers(lang).items()}

@@ -26,6 +26,8 @@ from conformance.registry import Scenario, all_scenarios
 from conformance.runner import Comparison, compare
 
 from .chunks import Chunk, chunk_source
+from .translations import prose as localized_prose
+from .translations import site
 
 PACKAGE = Path(minitorch_module.__file__).parent
 
@@ -237,38 +239,39 @@ def _badge(comparison: Comparison) -> str:
     return "agree ✓" if comparison.agree else "**differ ✗**"
 
 
-def method_tabs(item: PublicDef) -> str:
+def method_tabs(item: PublicDef, lang: str = "en") -> str:
     """Content tabs shown under the chunk that defines `item`."""
     parts = []
     theirs = torch_counterpart(item)
-    parts.append("=== \"PyTorch's code\"\n\n" + (
-        _fence(theirs, indent="    ") if theirs else "    torch has no function of this name."
+    parts.append('=== "' + site("PyTorch's code", lang) + '"\n\n' + (
+        _fence(theirs, indent="    ") if theirs else "    " + site("torch has no function of this name.", lang)
     ))
     checks = scenarios_for_def(item)
     if checks:
         first = results()[checks[0].name]
         parts.append(
-            '=== "Example"\n\n'
-            f"    Scenario `{checks[0].name}`: {checks[0].doc}\n\n"
+            f'=== "{site("Example", lang)}"\n\n'
+            f"    {site('Scenario', lang)} `{checks[0].name}`: {checks[0].doc}\n\n"
             + _fence(_scenario_source(checks[0]), indent="    ")
-            + "\n\n    Run at build time, on both backends:\n\n"
+            + f"\n\n    {site('Run at build time, on both backends:', lang)}\n\n"
             + textwrap.indent(_record_table(first), "    ")
         )
         listed = "\n".join(
             f"    - `{s.name}` ({s.topic}): {s.doc} — {_badge(results()[s.name])}" for s in checks
         )
-        parts.append(f'=== "Scenarios ({len(checks)})"\n\n{listed}')
+        parts.append(f'=== "{site("Scenarios", lang)} ({len(checks)})"\n\n{listed}')
     else:
-        parts.append('=== "Scenarios (0)"\n\n    No scenario names this method yet.')
+        parts.append(f'=== "{site("Scenarios", lang)} (0)"\n\n    ' + site("No scenario names this method yet.", lang))
     return "\n\n".join(parts)
 
 
-def _row(chunk: Chunk, headings: list[str]) -> str:
+def _row(chunk: Chunk, headings: list[str], lang: str = "en") -> str:
     # The method's heading goes under the prose, level with its code, so the
     # section title ("1. State") is read before the method it introduces.
     # Indentation is kept: it shows which class or function a line is in.
     code = "\n".join(chunk.code)
-    prose = "\n\n".join(filter(None, [chunk.prose, *headings])) or "&nbsp;"
+    text = localized_prose(chunk.prose, lang) if chunk.prose else ""
+    prose = "\n\n".join(filter(None, [text, *headings])) or "&nbsp;"
     return (
         '<div class="wt-row" markdown>\n<div class="wt-prose" markdown>\n\n'
         f"{prose}\n\n</div>\n"
@@ -277,46 +280,50 @@ def _row(chunk: Chunk, headings: list[str]) -> str:
     )
 
 
-def render_page(page: str) -> str:
+def render_page(page: str, lang: str = "en") -> str:
     """The markdown of one walkthrough page."""
     relative, title = PAGES[page]
     source = (PACKAGE / relative).read_text()
     defs = public_defs(source)
     out = [
-        f"# {title}\n",
-        f"Generated from `minitorch_module/{relative}` when the site was built. "
-        "Prose on the left is the comment above the code on the right.\n",
+        f"# {site(title, lang)}\n",
+        site(
+            "Generated from `{file}` when the site was built. "
+            "Prose on the left is the comment above the code on the right.", lang
+        ).format(file=f"minitorch_module/{relative}") + "\n",
     ]
     for chunk in chunk_source(source):
         here = [defs[n] for n in chunk.lines if n in defs]
-        out.append(_row(chunk, [f"### `{item.title}` {{ #{item.anchor} }}" for item in here]))
+        out.append(_row(chunk, [f"### `{item.title}` {{ #{item.anchor} }}" for item in here], lang))
         for item in here:
-            out.append(method_tabs(item) + "\n")
+            out.append(method_tabs(item, lang) + "\n")
             if item.title in TOOL_VIEWS:
-                out.append("What it does inside, shown by the teaching tools (generated at build time):\n")
+                out.append(site("What it does inside, shown by the teaching tools (generated at build time):", lang) + "\n")
                 out.extend(line + "\n" for line in TOOL_VIEWS[item.title])
     return "\n".join(out)
 
 
-def render_report() -> str:
+def render_report(lang: str = "en") -> str:
     """The conformance report: every scenario, its topic, and the result."""
     all_results = list(results().values())
     agree = sum(c.agree for c in all_results)
     out = [
-        "# Conformance report\n",
-        f"Generated when the site was built: torch {torch.__version__} against the clone. "
-        f"**{agree} of {len(all_results)} scenarios agree.** "
-        "Run it yourself with `minitorch-module compare`.\n",
+        "# " + site("Conformance report", lang) + "\n",
+        site(
+            "Generated when the site was built: torch {version} against the clone. "
+            "**{agree} of {total} scenarios agree.** Run it yourself with `minitorch-module compare`.", lang
+        ).format(version=torch.__version__, agree=agree, total=len(all_results)) + "\n",
     ]
     by_topic: dict[str, list[Comparison]] = {}
     for c in all_results:
         by_topic.setdefault(c.scenario.topic, []).append(c)
-    out.append("| topic | scenarios | agree | differ |\n|---|---|---|---|")
+    out.append("| {} | {} | {} | {} |\n|---|---|---|---|".format(*(site(h, lang) for h in ("topic", "scenarios", "agree", "differ"))))
     for topic, items in by_topic.items():
         n = sum(c.agree for c in items)
         out.append(f"| [{topic}](#{topic}) | {len(items)} | {n} | {len(items) - n} |")
     for topic, items in by_topic.items():
-        out.append(f"\n## {topic}\n\n| scenario | what it shows | exercise | result |\n|---|---|---|---|")
+        heads = (site(h, lang) for h in ("scenario", "what it shows", "exercise", "result"))
+        out.append(f"\n## {topic}\n\n" + "| {} | {} | {} | {} |\n|---|---|---|---|".format(*heads))
         for c in items:
             doc = c.scenario.doc.replace("|", "&#124;")
             out.append(f"| `{c.scenario.name}` | {doc} | {c.scenario.exercise} | {_badge(c)} |")

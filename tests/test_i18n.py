@@ -1,0 +1,179 @@
+"""Translations: catalogs keyed by the English, stale marks, and `check --lang zh`."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from conformance import i18n
+from conformance import track
+from conformance.check import CheckResult, ExerciseResult, Outcome, print_report
+from conformance.cli import main
+from conformance.exercises import TRACK
+
+ROOT = Path(__file__).resolve().parents[1]
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+@pytest.fixture
+def scratch_locale(tmp_path, monkeypatch):
+    """Catalogs in a temporary folder, so a test can change the English."""
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    i18n.load.cache_clear()
+    yield tmp_path
+    i18n.load.cache_clear()
+
+
+def _translate_in_catalog(domain: str, english: str, chinese: str) -> None:
+    catalog = i18n.load(domain, "zh")
+    catalog[english].string = chinese
+    with i18n.catalog_path(domain, "zh").open("wb") as f:
+        i18n.write_po(f, catalog)
+    i18n.load.cache_clear()
+
+
+def test_a_changed_english_text_shows_the_english_marked_stale(scratch_locale):
+    old = "A buffer is state that is not trained, such as a running mean."
+    i18n.update("walkthrough", [(old, "walkthrough/module.md")])
+    _translate_in_catalog("walkthrough", old, "缓冲区是不参与训练的状态，比如运行均值。")
+    assert i18n.translate(old, "zh", "walkthrough").state == "translated"
+
+    # The English changes; extraction runs again, as after any edit.
+    new = "A buffer is state that is not trained, such as a running variance."
+    i18n.update("walkthrough", [(new, "walkthrough/module.md")])
+    shown = i18n.translate(new, "zh", "walkthrough")
+    assert (str(shown), shown.state, shown.stale) == (new, "stale", True)
+    # msgmerge kept the old Chinese as a fuzzy hint for the translator...
+    assert i18n.load("walkthrough", "zh")[new].fuzzy
+    # ...and the coverage table counts it as stale.
+    assert ("walkthrough", "walkthrough/module.md", 0, 1, 0) in i18n.coverage()
+
+
+def test_an_unknown_text_is_missing_and_english_is_the_source(scratch_locale):
+    shown = i18n.translate("Never extracted.", "zh", "messages")
+    assert (str(shown), shown.state) == ("Never extracted.", "missing")
+    assert i18n.translate("Never extracted.", "en").state == "source"
+
+
+@pytest.mark.parametrize("value, expected", [("zh_CN.UTF-8", "zh"), ("zh-Hans", "zh"), ("fr_FR", "en"), ("C", "en")])
+def test_language_comes_from_the_environment(monkeypatch, value, expected):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", value)
+    assert i18n.resolve_lang(None) == expected
+
+
+def test_every_student_message_is_in_the_catalog():
+    # Fails after an English message changes until extraction runs again:
+    # `python docs/gen/translations.py`.
+    catalog = i18n.load("messages", "zh")
+    missing = [text for text, _ in i18n.message_texts() if text not in catalog]
+    assert missing == [], "run `python docs/gen/translations.py` to extract"
+
+
+def test_walkthrough_catalog_holds_the_current_prose():
+    sys.path.insert(0, str(ROOT / "docs"))
+    from gen.chunks import chunk_source
+    from gen.walkthrough import PACKAGE, PAGES
+
+    prose = {c.prose for file, _ in PAGES.values() for c in chunk_source((PACKAGE / file).read_text()) if c.prose}
+    catalog = {entry.id for entry in i18n.load("walkthrough", "zh") if entry.id}
+    assert prose - catalog == set(), "run `python docs/gen/translations.py` to extract"
+
+
+# Core terms of the glossary that every translated sentence must use.
+CORE_TERMS = ("buffer", "submodule", "hook", "parameter", "gradient", "tensor")
+
+
+@pytest.mark.parametrize("domain", i18n.DOMAINS)
+def test_translations_follow_the_glossary(domain):
+    terms = {english: chinese for english, chinese, _ in i18n.glossary()}
+    assert terms["buffer"] == "缓冲区" and terms["submodule"] == "子模块"
+    wrong = []
+    for entry in i18n.load(domain, "zh"):
+        if not entry.id or not entry.string or entry.fuzzy:
+            continue
+        # Code and quoted words stay English; the rest must use the glossary.
+        english = re.sub(r"`[^`]*`|\"[^\"]*\"", "", entry.id)
+        for term in CORE_TERMS:
+            if re.search(rf"\b{term}s?\b", english) and terms[term] not in entry.string:
+                wrong.append((term, entry.id[:60]))
+    assert wrong == []
+
+
+def test_report_headings_goals_and_hints_follow_the_language(capsys, monkeypatch):
+    monkeypatch.setattr(track, "LANGUAGE", "zh")
+    exercise = TRACK["registration"]
+    name = exercise.scenarios[0].name
+    result = CheckResult([ExerciseResult(exercise, [Outcome(name, "fail", "differs")])])
+    print_report(result)
+    out = capsys.readouterr().out.replace("\n", "").replace(" ", "")
+    zh = lambda text: str(i18n.translate(text, "zh")).replace(" ", "")  # noqa: E731
+    heading = dict.__getitem__(track.TEXT, "report_title").split("{")[0].strip()
+    for text in (heading, exercise.title, exercise.hint_for(name).text):
+        assert zh(text) != text.replace(" ", "") and zh(text) in out
+    assert heading.replace(" ", "") not in out
+
+
+def test_check_lang_zh_end_to_end(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # keep rich from wrapping lines
+    monkeypatch.setattr(track, "LANGUAGE", "en")  # restored after the test
+    assert main(["exercises", "new", str(tmp_path / "copy"), "--only", "1", "--lang", "zh"]) == 0
+    stub = (tmp_path / "copy" / "minitorch_module" / "parameter.py").read_text()
+    assert HAN.search(stub.split("NotImplementedError(", 1)[1].split("\n")[0])
+    assert main(["check", str(tmp_path / "copy"), "--exercise", "1", "--lang", "zh", "--time-limit", "30"]) == 1
+    out = capsys.readouterr().out.replace("\n", "").replace(" ", "")
+    exercise = TRACK["parameter"]
+    assert str(i18n.translate(exercise.title, "zh")).replace(" ", "") in out
+    assert not any(r in out for r in ("Yourcopyagainsttorch", "Hint:"))
+    # torch's own messages stay as torch prints them.
+    assert "RuntimeError" in out or "TypeError" in out or "AttributeError" in out
+
+
+def test_every_hand_written_page_has_a_chinese_page():
+    rows = i18n.page_coverage()
+    assert rows and [row[1] for row in rows if row[4]] == []
+
+
+def test_a_hand_written_page_goes_stale_when_its_english_changes(tmp_path):
+    english, chinese = tmp_path / "x.md", tmp_path / "x.zh.md"
+    english.write_text("# Buffers\n")
+    chinese.write_text("# 缓冲区\n")
+    assert i18n.page_state(chinese) == "stale"  # never stamped
+    i18n.stamp(chinese)
+    assert i18n.page_state(chinese) == "translated" and chinese.read_text().endswith("# 缓冲区\n")
+    english.write_text("# Buffers and parameters\n")
+    assert i18n.page_state(chinese) == "stale"
+    assert i18n.page_coverage(tmp_path) == [("pages", "x.md", 0, 1, 0)]
+
+
+def _docs_gen():
+    sys.path.insert(0, str(ROOT / "docs"))
+    from gen import translations, walkthrough
+
+    return translations, walkthrough
+
+
+def test_walkthrough_rows_show_chinese_prose_or_the_english_marked_stale(scratch_locale):
+    translations, walkthrough = _docs_gen()
+    done, changed = "Buffers move with the module.", "Buffers move with the module, parameters too."
+    i18n.update("walkthrough", [(done, "walkthrough/module.md")])
+    _translate_in_catalog("walkthrough", done, "缓冲区随模块一起移动。")
+    row = walkthrough._row(walkthrough.Chunk(done, [1], ["x = 1"]), [], "zh")
+    assert "缓冲区随模块一起移动。" in row and done not in row and translations.STALE_MARK not in row
+    # A sentence the catalog does not have yet: the English, with the mark.
+    row = walkthrough._row(walkthrough.Chunk(changed, [1], ["x = 1"]), [], "zh")
+    assert changed in row and translations.STALE_MARK in row
+    # The English edition never shows the mark.
+    assert translations.STALE_MARK not in walkthrough._row(walkthrough.Chunk(changed, [1], ["x = 1"]), [], "en")
+
+
+def test_translations_command_prints_the_coverage_table(capsys):
+    assert main(["translations"]) == 0
+    out = capsys.readouterr().out
+    header = out.splitlines()[1].split()
+    assert header == ["catalog", "page", "translated", "stale", "missing"]
+    assert {line.split()[0] for line in out.splitlines()[2:] if line.strip()} >= {*i18n.DOMAINS, "pages", "total"}
