@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from conformance.exercises import TRACK, Exercise, regions
 
+from .records import code_dunders
+
 
 def page_path(exercise: Exercise) -> str:
     return f"exercises/{exercise.number:02d}-{exercise.tag}.md"
@@ -16,7 +18,7 @@ def render(exercise: Exercise) -> str:
         f"- `{r.qualname}` in `minitorch_module/{r.file.name}`" for r in regions() if r.tag == exercise.tag
     )
     hints = "\n".join(f"{i}. {hint}" for i, hint in enumerate(exercise.hints, start=1))
-    scenarios = "\n".join(f"| `{s.name}` | {s.topic} | {s.doc} |" for s in exercise.scenarios)
+    scenarios = "\n".join(f"| `{s.name}` | {s.topic} | {code_dunders(s.doc)} |" for s in exercise.scenarios)
     return f"""# Exercise {exercise.number}: {exercise.title}
 
 **Goal.** {exercise.goal}

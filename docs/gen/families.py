@@ -170,7 +170,7 @@ def _scenario_block(c: Comparison) -> str:
     links += [f"[family: {f.title}](../{page_path(f)}#{s.name})" for f in families_of_scenario(s.name)]
     return "\n".join([
         f"### `{s.name}` {{ #{s.name} }}\n",
-        f"{s.doc} — **{records.verdict(c)}** · source: `{records.source_location(s)}`"
+        f"{records.code_dunders(s.doc)} — **{records.verdict(c)}** · source: `{records.source_location(s)}`"
         + (f" · read: {', '.join(links)}" if links else "")
         + "\n",
         '??? note "Program and outputs"\n\n' + records.example(c, indent="    "),

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import html
 import inspect
+import re
 import textwrap
 import types
 from pathlib import Path
@@ -91,6 +92,16 @@ def source_location(scenario: Scenario) -> str:
     except ValueError:
         pass
     return f"{path.as_posix()}:{line}"
+
+
+_BACKTICKED = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
+_DUNDER = re.compile(r"(?<![\w`])(__\w+?__)(?![\w`])")
+
+
+def code_dunders(text: str) -> str:
+    """Put bare dunder names in backticks: markdown reads `__init__` as bold "init"."""
+    parts = _BACKTICKED.split(text)
+    return "".join(p if i % 2 else _DUNDER.sub(r"`\1`", p) for i, p in enumerate(parts))
 
 
 def _short(value: Any, limit: int = 240) -> str:
@@ -180,7 +191,7 @@ def example(comparison: Comparison, indent: str = "") -> str:
     """Program, then torch's and the clone's records side by side (markdown)."""
     scenario = comparison.scenario
     text = (
-        f"`{scenario.name}` ({source_location(scenario)}): {scenario.doc}\n\n"
+        f"`{scenario.name}` ({source_location(scenario)}): {code_dunders(scenario.doc)}\n\n"
         + fence(program(scenario))
         + "\n\nRun when this site was built, on torch and on the clone:\n\n"
         + table(comparison)

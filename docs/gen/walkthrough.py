@@ -292,14 +292,7 @@ sequenceDiagram
 
 # -- rendering ---------------------------------------------------------------
 
-_BACKTICKED = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
-_DUNDER = re.compile(r"(?<![\w`])(__\w+?__)(?![\w`])")
-
-
-def _code_dunders(text: str) -> str:
-    # Markdown reads `__init__` as bold "init": put bare dunders in backticks.
-    parts = _BACKTICKED.split(text)
-    return "".join(p if i % 2 else _DUNDER.sub(r"`\1`", p) for i, p in enumerate(parts))
+_code_dunders = records.code_dunders
 
 
 _SECTION = re.compile(r"^(Args|Arguments|Returns|Raises|Yields|Examples?|Example|Note|Notes|Attributes|Shape):\s*$")
@@ -423,7 +416,7 @@ def beside(unit: Unit, page_path: str, relative: str, shown: dict[str, str]) -> 
     links = [f"[{title}]({up}{path})" for title, path in family_links(unit.qualname)]
     if checks:
         listed = "\n".join(
-            f"    - [`{s.name}`]({up}{report_page_of(s.name)}#{s.name}) ({s.topic}): {s.doc} — {records.verdict(results()[s.name])}"
+            f"    - [`{s.name}`]({up}{report_page_of(s.name)}#{s.name}) ({s.topic}): {records.code_dunders(s.doc)} — {records.verdict(results()[s.name])}"
             for s in checks
         )
         family = f"    Family page: {', '.join(links)}.\n\n" if links else ""
