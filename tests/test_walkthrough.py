@@ -167,8 +167,12 @@ class _Rows(html.parser.HTMLParser):
         self.rows: list[dict] = []
         self._depth = 0
         self._prose_depth: int | None = None
+        self._in_heading = False
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
+        # The def's heading sits in the prose column but is not prose.
+        if re.fullmatch(r"h\d", tag):
+            self._in_heading = True
         if tag != "div":
             return
         self._depth += 1
@@ -180,6 +184,8 @@ class _Rows(html.parser.HTMLParser):
             self._prose_depth = self._depth
 
     def handle_endtag(self, tag: str) -> None:
+        if re.fullmatch(r"h\d", tag):
+            self._in_heading = False
         if tag != "div":
             return
         if self._prose_depth == self._depth:
@@ -187,7 +193,7 @@ class _Rows(html.parser.HTMLParser):
         self._depth -= 1
 
     def handle_data(self, data: str) -> None:
-        if self._prose_depth is not None:
+        if self._prose_depth is not None and not self._in_heading:
             self.rows[-1]["prose"] += data
 
 

@@ -232,7 +232,7 @@ def render_report_index() -> str:
     for topic, about in TOPICS.items():
         items = [c for c in all_results if c.scenario.topic == topic]
         n = sum(c.agree for c in items)
-        out.append(f"| [{topic}]({topic}.md) | {about} | {len(items)} | {n} | {len(items) - n} |")
+        out.append(f"| [{topic}]({topic}.md) | {records.code_dunders(about)} | {len(items)} | {n} | {len(items) - n} |")
     return "\n".join(out) + "\n"
 
 
@@ -245,6 +245,6 @@ def pages() -> dict[str, str]:
         for i, (path, markdown) in enumerate(parts):
             part = f" (part {i + 1} of {len(parts)})" if len(parts) > 1 else ""
             others = " · ".join(f"[part {j + 1}]({p.removeprefix('conformance/')})" for j, (p, _) in enumerate(parts))
-            head = f"# Conformance: {topic}{part}\n\n{TOPICS[topic]}.\n\n" + (f"Pages: {others}\n\n" if part else "")
+            head = f"# Conformance: {topic}{part}\n\n{records.code_dunders(TOPICS[topic])}.\n\n" + (f"Pages: {others}\n\n" if part else "")
             found[path] = head + markdown
     return found
