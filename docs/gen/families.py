@@ -144,7 +144,7 @@ def render_family(family: Family) -> str:
     for name in family.scenarios:
         comparison = results()[name]
         out.append(f"## `{name}` {{ #{name} }}\n")
-        out.append(records.example(comparison))
+        out.append(records.example(comparison, named=False))
     return "\n".join(out)
 
 
@@ -173,7 +173,7 @@ def _scenario_block(c: Comparison) -> str:
         f"{records.code_dunders(s.doc)} — **{records.verdict(c)}** · source: `{records.source_location(s)}`"
         + (f" · read: {', '.join(links)}" if links else "")
         + "\n",
-        '??? note "Program and outputs"\n\n' + records.example(c, indent="    "),
+        '??? note "Program and outputs"\n\n' + records.example(c, indent="    ", named=False),
     ])
 
 

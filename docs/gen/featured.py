@@ -192,4 +192,8 @@ FEATURED: dict[str, str] = {
     "Module.extra_repr": "extra_repr_default_empty",
     "Module._get_name": "get_name_is_class_name",
     "Module.__dir__": "dir_lists_parameters_buffers_modules",
+    "RemovableHandle.remove": "handle_remove_stops_the_hook",
+    "RemovableHandle.__init__": "handle_ids_grow_and_key_the_hook_dict",
+    "RemovableHandle.__exit__": "handle_as_context_manager_removes_on_exit",
+    "RemovableHandle.__setstate__": "pickled_handle_can_still_remove_from_the_pickled_dict",
 }

@@ -187,11 +187,12 @@ def fence(code: str, lang: str = "python", indent: str = "") -> str:
     return f"{indent}```{lang}\n{body}\n{indent}```"
 
 
-def example(comparison: Comparison, indent: str = "") -> str:
+def example(comparison: Comparison, indent: str = "", named: bool = True) -> str:
     """Program, then torch's and the clone's records side by side (markdown)."""
     scenario = comparison.scenario
+    name = f"`{scenario.name}` " if named else ""
     text = (
-        f"`{scenario.name}` ({source_location(scenario)}): {code_dunders(scenario.doc)}\n\n"
+        f"{name}(`{source_location(scenario)}`): {code_dunders(scenario.doc)}\n\n"
         + fence(program(scenario))
         + "\n\nRun when this site was built, on torch and on the clone:\n\n"
         + table(comparison)
