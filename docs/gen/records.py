@@ -109,8 +109,13 @@ def _short(value: Any, limit: int = 240) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _escape(text: str) -> str:
+    # The table sits in markdown: `__init__` or `*args` must not become bold.
+    return html.escape(text).replace("_", "&#95;").replace("*", "&#42;")
+
+
 def _code(text: str) -> str:
-    return f"<code>{html.escape(text)}</code>"
+    return f"<code>{_escape(text)}</code>"
 
 
 def describe(value: Any) -> str:
@@ -137,7 +142,7 @@ def describe(value: Any) -> str:
         if kind in ("type", "class", "module"):
             return f"{kind}: {_code(value[1])}"
         if kind == "repr":
-            return f"repr:<pre>{html.escape(str(value[1]))}</pre>"
+            return f"repr:<pre>{_escape(str(value[1]))}</pre>"
         if kind == "warnings":
             if not value[1]:
                 return "warnings: none"
