@@ -79,6 +79,13 @@ def test_banner_is_a_heading_and_advanced_a_sub_heading():
     assert found[2].prose == "Why." and found[2].code == ["x = 1"]
 
 
+def test_a_long_banner_opens_with_its_heading_then_prose():
+    rule = "# " + "-" * 20 + "\n"
+    found = rows(rule + "# Global hooks: they run for every module,\n# before its own.\n" + rule + "x = 1\n")
+    assert found[0].heading == "Global hooks"
+    assert found[1].prose == "They run for every module,\nbefore its own." and found[1].code == ["x = 1"]
+
+
 def test_decorators_belong_to_the_def_below():
     found = rows("# Why.\n@property\ndef f():\n    return 1\n")
     assert found[0].code == ["@property", "def f():", "    return 1"] and found[0].prose == "Why."

@@ -122,6 +122,23 @@ def _comment_text(comments: list[str]) -> str:
     return "\n".join(re.sub(r"^#\s?", "", c) for c in comments).strip()
 
 
+def _banner_title(text: str) -> tuple[str, str]:
+    """A banner's heading and the prose that follows it.
+
+    A one-line banner is all heading ("2. Registration"). A longer banner
+    opens with its heading as a sentence ("Global hooks: they run for every
+    module..."): the heading is that sentence's first words.
+    """
+    first, _, more = text.partition("\n")
+    if not more:
+        return first, ""
+    cut = re.search(r"(?<!\d)[.:]\s", first)
+    if cut is None:
+        return first, more
+    rest = (first[cut.end():] + "\n" + more).strip()
+    return first[: cut.start()], rest[:1].upper() + rest[1:]
+
+
 def rows(source: str) -> list[Row]:
     """The walkthrough rows of `source`, in file order."""
     text = source.splitlines()
@@ -193,11 +210,11 @@ def rows(source: str) -> list[Row]:
                 if close <= len(text) and close in comments and close > number + 1:
                     flush()
                     _keep_as_prose_row()
-                    inside = [text[n - 1].strip() for n in range(number + 1, close)]
-                    title = _comment_text(inside[:1])
+                    inside = _comment_text([text[n - 1].strip() for n in range(number + 1, close)])
+                    title, rest = _banner_title(inside)
                     out.append(Row(heading=title, level=2, scope=scope_of(number)))
-                    if inside[1:]:
-                        pending.append(_comment_text(inside[1:]))
+                    if rest:
+                        pending.append(rest)
                     number = close
                     continue
             advanced = ADVANCED.match(line)

@@ -46,7 +46,7 @@ class WalkedFile:
 FILES: list[WalkedFile] = [
     WalkedFile("parameter", "parameter.py", "Parameter and Buffer"),
     WalkedFile("module", "module.py", "Module", split=True),
-    WalkedFile("hooks", "hooks.py", "Hooks and handles"),
+    WalkedFile("hooks", "hooks.py", "Hooks and handles", split=True),
     WalkedFile("containers", "containers.py", "Containers", split=True),
     WalkedFile("linear", "layers/linear.py", "Linear"),
     WalkedFile("normalization", "layers/normalization.py", "Normalization layers"),
