@@ -17,7 +17,6 @@ import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import torch
 
 import minitorch_module
 from conformance.backends import clone_backend
