@@ -45,7 +45,8 @@ def _children() -> dict[str, list[dict[str, str] | str]]:
     for page in walkthrough.pages():
         if page.file.split:
             index = f"walkthrough/{page.file.name}/index.md"
-            title = page.title.split(": ", 1)[-1] if page.path != index else "Overview"
+            # The nav shows titles as plain text: no backticks.
+            title = page.title.split(": ", 1)[-1].replace("`", "") if page.path != index else "Overview"
             found.setdefault(index, []).append({title: page.path})
     found["families/index.md"] = ["families/index.md"] + [
         {f.title: families.page_path(f)} for f in families.FAMILIES
