@@ -7,6 +7,7 @@ the torch function that does the same job; `NOTES` says how they differ.
 
 from __future__ import annotations
 
+import ast
 import importlib
 import inspect
 import textwrap
@@ -148,9 +149,33 @@ def _source(target: object) -> str | None:
     target = getattr(target, "fget", target)  # a property shows its getter
     target = getattr(target, "__func__", target)  # a classmethod shows its function
     try:
-        return textwrap.dedent(inspect.getsource(target))  # type: ignore[arg-type]
+        return without_docstring(textwrap.dedent(inspect.getsource(target)))  # type: ignore[arg-type]
     except (TypeError, OSError):
         return None
+
+
+def without_docstring(code: str) -> str:
+    """torch's function without its docstring: the code is what we compare,
+    and the long docstrings would make a page too heavy (`help()` shows them)."""
+    try:
+        node = ast.parse(code).body[0]
+    except (SyntaxError, IndexError):
+        return code
+    body = getattr(node, "body", [])
+    if not (body and isinstance(body[0], ast.Expr) and isinstance(getattr(body[0].value, "value", None), str)):
+        return code
+    lines = code.splitlines(keepends=True)
+    first, last = body[0].lineno, body[0].end_lineno
+    if len(body) == 1:
+        # A function that is only a docstring keeps a `...` body.
+        indent = lines[first - 1][: len(lines[first - 1]) - len(lines[first - 1].lstrip())]
+        return "".join(lines[: first - 1] + [f"{indent}...\n"] + lines[last:])
+    return "".join(lines[: first - 1] + lines[last:])
+
+
+def _full_source(target: object) -> str:
+    target = getattr(getattr(target, "fget", target), "__func__", getattr(target, "fget", target))
+    return textwrap.dedent(inspect.getsource(target))  # type: ignore[arg-type]
 
 
 def _name(target: object, fallback: str) -> str:
@@ -184,7 +209,7 @@ def torch_counterpart(unit: Unit, relative: str = "module.py") -> Theirs:
     if code is None:
         return Theirs(path, None, "torch has no Python code for this (it is inherited from `object` or built in).")
     label = _name(target, path)
-    note = ""
+    note = "Its docstring is left out here; `help()` shows it." if code != _full_source(target) else ""
     if unit.qualname in EQUIVALENT and not label.endswith("." + unit.name):
-        note = f"torch has no `{unit.name}`; this job is done in `{label}`."
+        note = f"torch has no `{unit.name}`; this job is done in `{label}`. {note}".strip()
     return Theirs(label, code, note)
