@@ -346,3 +346,26 @@ def test_site_family_pages_show_programs_and_both_outputs_and_are_linked(site):
         for path in method_pages:
             html_page = site / path.removesuffix(".md").removesuffix("/index") / "index.html"
             assert f"families/{family.slug}/" in html_page.read_text(), (family.slug, path)
+
+
+def test_site_home_links_the_start_here_path_pitfalls_and_exercises(site):
+    home = (site / "index.html").read_text()
+    for target in ('href="pitfalls/"', 'href="exercises/"', 'href="walkthrough/"', "Start here", "Get the code"):
+        assert target in home, target
+
+
+def test_site_walkthrough_index_lists_every_page(site):
+    index = (site / "walkthrough" / "index.html").read_text()
+    for page in walkthrough.pages():
+        href = page.path.removeprefix("walkthrough/").removesuffix(".md").removesuffix("index")
+        href = href + "/" if href and not href.endswith("/") else href
+        assert f'href="{href}"' in index, page.path
+
+
+def test_site_exercise_pages_are_in_the_nav_with_previous_and_next(site):
+    pages = sorted((site / "exercises").glob("[0-9]*/index.html"))
+    assert len(pages) >= 10
+    for page in pages:
+        text = page.read_text()
+        assert "md-footer__link--prev" in text and "md-footer__link--next" in text, page
+        assert f'href="../{page.parent.name}/"' in text or 'md-nav__link--active' in text, page
