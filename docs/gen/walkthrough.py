@@ -453,7 +453,9 @@ def render(page: Page) -> str:
             open_unit = None
         if row.heading:
             out.append(f"{'#' * row.level} {_code_dunders(row.heading)}\n")
-            section = row.level + 1
+            # Under a section, classes one level down; under an Advanced
+            # sub-heading, at its level, so its methods come right below it.
+            section = row.level + 1 if row.level == 2 else row.level
             continue
         level = section if row.unit is None or row.unit.kind == "class" or not row.unit.owner else section + 1
         out.append(render_row(file, row, min(level, 6)))
