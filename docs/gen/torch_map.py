@@ -139,8 +139,8 @@ def _torch_class(name: str) -> type | None:
         return getattr(torch.nn, name)
     if name in ("RemovableHandle", "BackwardHook"):
         return getattr(torch.utils.hooks, name)
-    for module in vars(torch.nn.modules).values():
-        if inspect.ismodule(module) and isinstance(getattr(module, name, None), type):
+    for module in _torch_nn_modules():
+        if isinstance(getattr(module, name, None), type):
             return getattr(module, name)
     return None
 
@@ -199,7 +199,20 @@ def find(unit: Unit, relative: str) -> tuple[object | None, str]:
         target = getattr(importlib.import_module(module), unit.name, None)
         if target is not None:
             return target, f"{module}.{unit.name}"
+    # A file not listed above: any module of torch.nn with a function of that name.
+    for module in _torch_nn_modules():
+        target = vars(module).get(unit.name)
+        if inspect.isfunction(target):
+            return target, f"{module.__name__}.{unit.name}"
     return None, unit.name
+
+
+def _torch_nn_modules() -> list:
+    import torch.nn.utils.parametrizations  # noqa: F401 - loaded for the search below
+    import torch.nn.utils.parametrize  # noqa: F401
+
+    found = [m for m in vars(torch.nn.modules).values() if inspect.ismodule(m)]
+    return found + [torch.nn.parameter, torch.nn.utils.parametrize, torch.nn.utils.parametrizations]
 
 
 def torch_counterpart(unit: Unit, relative: str = "module.py") -> Theirs:

@@ -41,21 +41,29 @@ class WalkedFile:
     split: bool = False  # one page per section banner
 
 
-# Walkthrough order.
+# Page name -> (file in the clone, title). Walkthrough order.
+PAGES: dict[str, tuple[str, str]] = {
+    "parameter": ("parameter.py", "Parameter and Buffer"),
+    "module": ("module.py", "Module"),
+    "hooks": ("hooks.py", "Hooks and handles"),
+    "containers": ("containers.py", "Containers"),
+    "linear": ("layers/linear.py", "Linear"),
+    "normalization": ("layers/normalization.py", "Normalization layers"),
+    "conv": ("layers/conv.py", "Convolution"),
+    "pooling": ("layers/pooling.py", "Pooling"),
+    "activation": ("layers/activation.py", "Activations"),
+    "dropout": ("layers/dropout.py", "Dropout"),
+    "sparse": ("layers/sparse.py", "Embedding"),
+    "flatten": ("layers/flatten.py", "Flatten"),
+    "attention": ("layers/attention.py", "Attention"),
+}
+
+# The long files: one page per section banner (mkdocs.yml's nav names
+# `walkthrough/<name>/index.md` for them).
+SPLIT = {"module", "hooks", "containers"}
+
 FILES: list[WalkedFile] = [
-    WalkedFile("parameter", "parameter.py", "Parameter and Buffer"),
-    WalkedFile("module", "module.py", "Module", split=True),
-    WalkedFile("hooks", "hooks.py", "Hooks and handles", split=True),
-    WalkedFile("containers", "containers.py", "Containers", split=True),
-    WalkedFile("linear", "layers/linear.py", "Linear"),
-    WalkedFile("normalization", "layers/normalization.py", "Normalization layers"),
-    WalkedFile("conv", "layers/conv.py", "Convolution"),
-    WalkedFile("pooling", "layers/pooling.py", "Pooling"),
-    WalkedFile("activation", "layers/activation.py", "Activations"),
-    WalkedFile("dropout", "layers/dropout.py", "Dropout"),
-    WalkedFile("sparse", "layers/sparse.py", "Embedding"),
-    WalkedFile("flatten", "layers/flatten.py", "Flatten"),
-    WalkedFile("attention", "layers/attention.py", "Attention"),
+    WalkedFile(name, relative, title, split=name in SPLIT) for name, (relative, title) in PAGES.items()
 ]
 
 
