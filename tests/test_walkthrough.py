@@ -108,7 +108,10 @@ def test_docstrings_render_as_markdown_with_dunders_as_code():
 
 
 def test_every_methods_tag_names_a_def_of_the_clone():
-    assert walkthrough.unresolved_tags() == []
+    # A tag is "Class.method", a Module method, a function of a walked file,
+    # or a class (its __init__, __new__ or forward).
+    wrong = walkthrough.unresolved_tags()
+    assert not wrong, "tags that name no def of a walked file (scenario, tag): " + repr(wrong)
 
 
 def test_every_featured_example_is_tagged_with_its_method():
@@ -118,7 +121,9 @@ def test_every_featured_example_is_tagged_with_its_method():
 
 def test_every_method_with_tagged_scenarios_names_a_featured_one():
     missing = sorted(set(walkthrough.tagged()) - set(FEATURED))
-    assert not missing, f"add these to docs/gen/featured.py: {missing}"
+    # Paste-ready lines; pick a better scenario where the first is not the clearest.
+    lines = "\n".join(f'    "{q}": "{walkthrough.scenarios_for(q)[0].name}",' for q in missing)
+    assert not missing, f"add these to FEATURED in docs/gen/featured.py:\n{lines}"
 
 
 def test_every_def_has_torch_code_to_read_beside_it():
