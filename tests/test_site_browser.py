@@ -2,7 +2,8 @@
 
 Uses Debian's `chromium` (installed by .ci/run) through Playwright; it never
 downloads a browser. Without chromium the test is skipped, except in CI
-(env var CI set), where it fails. A screenshot goes to artifacts/.
+(env var CI set), where it fails. Screenshots at 1280 px and 390 px of a
+walkthrough page, a family page and home go to artifacts/ (kept by CI).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import http.server
 import os
 import re
 import shutil
-import subprocess
 import sys
 import threading
 from pathlib import Path
@@ -44,15 +44,12 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site_dir(tmp_path_factory):
-    """Both editions built once: English at the root, Chinese under zh/."""
-    site = tmp_path_factory.mktemp("site")
-    build = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site)],
-        cwd=ROOT, capture_output=True, text=True,
-    )
-    assert build.returncode == 0, build.stderr[-3000:]
-    return site
+def site_dir():
+    """Both editions built once per test process: English at the root, Chinese under zh/."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from site_build import built_site
+
+    return built_site()
 
 
 @pytest.fixture(scope="module")
@@ -78,8 +75,18 @@ def browser():
 @pytest.fixture
 def page(browser, site_url):
     """A page that records console errors and any request that leaves localhost."""
+    yield from _page(browser, site_url, 1280, 900)
+
+
+@pytest.fixture
+def phone(browser, site_url):
+    """The same, on a phone-sized screen (390 px wide)."""
+    yield from _page(browser, site_url, 390, 844)
+
+
+def _page(browser, site_url, width, height):
     ARTIFACTS.mkdir(exist_ok=True)
-    page = browser.new_page(viewport={"width": 1400, "height": 900})
+    page = browser.new_page(viewport={"width": width, "height": height})
     page.errors, page.outside = [], []
     page.on("console", lambda m: m.type == "error" and page.errors.append(m.text))
     page.on("pageerror", lambda e: page.errors.append(str(e)))
@@ -104,23 +111,69 @@ def test_home_page_shows_the_same_program_on_both_backends(page, site_url):
     assert page.locator(".tabbed-labels label", has_text="minitorch_module").count() >= 1
 
 
-def test_walkthrough_shows_prose_and_code_and_the_torch_tab_switches(page, site_url):
-    page.goto(site_url + "/walkthrough/module/")
+def test_walkthrough_shows_prose_and_code_and_torch_code_opens_beside_it(page, site_url):
+    page.goto(site_url + "/walkthrough/module/registration/")
     rows = page.locator(".wt-row")
-    assert rows.count() > 100
-    assert rows.nth(5).locator(".wt-code code").first.is_visible()
+    assert rows.count() > 5
+    assert rows.nth(1).locator(".wt-code code").first.is_visible()
     assert page.locator(".wt-prose p").first.is_visible()
 
+    # torch's code is closed under the method and opens without moving ours.
     section = page.locator("#module-register-buffer")
     section.scroll_into_view_if_needed()
-    tabs = page.locator(".tabbed-set").filter(has=page.locator("label", has_text="PyTorch's code"))
-    first = tabs.first
-    torch_code = first.locator(".tabbed-block").nth(0)
-    example = first.locator(".tabbed-block").nth(1)
-    assert torch_code.is_visible() and not example.is_visible()
-    first.locator("label", has_text="Example").click()
-    assert example.is_visible() and not torch_code.is_visible()
-    page.screenshot(path=str(ARTIFACTS / "walkthrough-module.png"))
+    panel = page.locator("details.torch").first
+    torch_code = panel.locator(".highlight")
+    assert not torch_code.is_visible()
+    panel.locator("summary").click()
+    assert torch_code.is_visible()
+    assert "def register_buffer" in torch_code.inner_text()
+    assert page.locator(".md-nav--secondary a[href='#module-_call_impl'], .md-nav--secondary a[href='#module-register-buffer']").count() >= 1
+
+
+# Pages read at both widths: a walkthrough page, a family page and home.
+SCREENS = {
+    "walkthrough": "/walkthrough/module/registration/",
+    "family": "/families/register-buffer-errors/",
+    "home": "/",
+}
+
+# Code blocks (and the page itself) wider than their box, in CSS pixels.
+_OVERFLOWS = """() => {
+  const wide = [];
+  for (const code of document.querySelectorAll('.wt-code pre > code')) {
+    if (code.scrollWidth > code.clientWidth + 1) {
+      const row = code.closest('.wt-row');
+      wide.push(row ? row.dataset.src : code.textContent.slice(0, 40));
+    }
+  }
+  return wide;
+}"""
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+def test_screenshots_at_1280_and_390_px(page, phone, site_url, name):
+    for width, tab in ((1280, page), (390, phone)):
+        tab.goto(site_url + SCREENS[name])
+        tab.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"))
+        # Nothing makes the whole page scroll sideways.
+        page_width = tab.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= width + 1, f"{name} at {width} px is {page_width} px wide"
+        assert tab.evaluate(_OVERFLOWS) == [], f"code cut off on {name} at {width} px"
+
+
+# The walkthrough pages with the longest source lines.
+WIDE_PAGES = [
+    "/walkthrough/module/", "/walkthrough/module/state-dict-and-load-state-dict/",
+    "/walkthrough/module/calling-a-module-forward-and-backward-hooks/", "/walkthrough/hooks/",
+    "/walkthrough/containers/sequential/", "/walkthrough/normalization/", "/walkthrough/attention/",
+]
+
+
+@pytest.mark.parametrize("path", WIDE_PAGES)
+def test_no_code_row_is_cut_off_at_1280_px(page, site_url, path):
+    page.goto(site_url + path)
+    assert page.locator(".wt-row").count() > 0
+    assert page.evaluate(_OVERFLOWS) == []
 
 
 def test_search_finds_register_buffer(page, site_url):

@@ -14,7 +14,7 @@ def _record(module, args, out):
     return out * 2
 
 
-@scenario("hooks", methods=("register_forward_hook",))
+@scenario("hooks", methods=("register_forward_hook", "RemovableHandle.remove"))
 def handle_remove_stops_the_hook(nn, see):
     """After handle.remove() the hook no longer runs."""
     m = nn.Identity()
@@ -27,7 +27,7 @@ def handle_remove_stops_the_hook(nn, see):
     see(len(m._forward_hooks))
 
 
-@scenario("hooks", methods=("register_forward_hook",))
+@scenario("hooks", methods=("register_forward_hook", "RemovableHandle.remove"))
 def handle_remove_twice_is_harmless(nn, see):
     """Removing a handle a second time does nothing and raises nothing."""
     m = nn.Identity()
@@ -36,7 +36,7 @@ def handle_remove_twice_is_harmless(nn, see):
     see.raises(handle.remove)
 
 
-@scenario("hooks", methods=("register_forward_pre_hook",))
+@scenario("hooks", methods=("register_forward_pre_hook", "RemovableHandle.__exit__"))
 def handle_as_context_manager_removes_on_exit(nn, see):
     """`with handle:` removes the hook when the block ends."""
     m = nn.Identity()
@@ -47,7 +47,7 @@ def handle_as_context_manager_removes_on_exit(nn, see):
     see(calls)
 
 
-@scenario("hooks", methods=("register_forward_hook",))
+@scenario("hooks", methods=("register_forward_hook", "RemovableHandle.remove"))
 def handle_remove_clears_the_flag_dicts_too(nn, see):
     """Removing a with_kwargs/always_call hook also clears its flags (the extra dicts)."""
     m = nn.Identity()
@@ -57,7 +57,7 @@ def handle_remove_clears_the_flag_dicts_too(nn, see):
     see((len(m._forward_hooks), len(m._forward_hooks_with_kwargs), len(m._forward_hooks_always_called)))
 
 
-@scenario("hooks", methods=("register_forward_pre_hook",))
+@scenario("hooks", methods=("register_forward_pre_hook", "RemovableHandle.remove"))
 def handle_remove_clears_the_pre_hook_kwargs_flag(nn, see):
     """Removing a with_kwargs pre-hook clears its entry in the kwargs dict."""
     m = nn.Identity()
@@ -66,7 +66,7 @@ def handle_remove_clears_the_pre_hook_kwargs_flag(nn, see):
     see((len(m._forward_pre_hooks), len(m._forward_pre_hooks_with_kwargs)))
 
 
-@scenario("hooks", methods=("register_forward_hook",))
+@scenario("hooks", methods=("register_forward_hook", "RemovableHandle.__init__"))
 def handle_ids_grow_and_key_the_hook_dict(nn, see):
     """Each handle has a fresh, larger id, and it is the key of the hook in the dict."""
     m = nn.Identity()
@@ -76,7 +76,7 @@ def handle_ids_grow_and_key_the_hook_dict(nn, see):
     see(list(m._forward_hooks) == [a.id, b.id])
 
 
-@scenario("hooks", methods=("register_forward_hook",))
+@scenario("hooks", methods=("register_forward_hook", "RemovableHandle.__init__"))
 def handle_does_not_keep_the_module_alive(nn, see):
     """A handle holds its dict weakly: once the module is gone, remove() does nothing."""
     m = nn.Identity()
@@ -125,7 +125,7 @@ def pickling_a_module_with_a_lambda_hook_fails(nn, see):
     see.raises(lambda: type(pickle.dumps(m)))
 
 
-@scenario("hooks", methods=("register_forward_hook",))
+@scenario("hooks", methods=("register_forward_hook", "RemovableHandle.__setstate__"))
 def pickled_handle_can_still_remove_from_the_pickled_dict(nn, see):
     """A handle pickled with its module removes the hook from the loaded copy."""
     m = nn.Identity()

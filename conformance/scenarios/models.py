@@ -219,7 +219,7 @@ def _classification_batch(shape, classes=3):
     return lambda: (torch.randn(*shape), torch.randint(0, classes, (shape[0],)))
 
 
-@scenario("models", methods=("load_state_dict", "forward"))
+@scenario("models", methods=("load_state_dict",))
 def mlp_loads_torch_weights_and_trains_the_same(nn, see):
     """MLP: same init, torch's weights load, same eval output, same SGD losses."""
     model = _load_torch_weights(nn, see, mlp)
@@ -229,7 +229,7 @@ def mlp_loads_torch_weights_and_trains_the_same(nn, see):
     see(dict(model.named_parameters()))
 
 
-@scenario("models", methods=("load_state_dict", "forward"))
+@scenario("models", methods=("load_state_dict",))
 def lenet_loads_torch_weights_and_trains_the_same(nn, see):
     """LeNet CNN: same init, same eval output, same AdamW losses."""
     model = _load_torch_weights(nn, see, lenet)
@@ -238,7 +238,7 @@ def lenet_loads_torch_weights_and_trains_the_same(nn, see):
     _train(see, model, _classification_batch((4, 1, 16, 16)), F.cross_entropy, opt)
 
 
-@scenario("models", methods=("load_state_dict", "forward", "train", "eval"))
+@scenario("models", methods=("load_state_dict", "train", "eval"))
 def resnet_loads_torch_weights_and_trains_the_same(nn, see):
     """ResNet with BatchNorm: eval output, SGD losses and running statistics agree."""
     model = _load_torch_weights(nn, see, resnet)
@@ -258,7 +258,7 @@ def gpt_ties_weights_like_torch(nn, see):
     see(sum(p.numel() for p in model.parameters()))
 
 
-@scenario("models", methods=("load_state_dict", "forward"))
+@scenario("models", methods=("load_state_dict",))
 def gpt_loads_torch_weights_and_trains_the_same(nn, see):
     """GPT-2-style stack: same init, eval logits bit for bit, same AdamW losses with dropout."""
     model = _load_torch_weights(nn, see, gpt)
@@ -276,7 +276,7 @@ def gpt_loads_torch_weights_and_trains_the_same(nn, see):
     _train(see, model, batch, loss_fn, opt)
 
 
-@scenario("models", methods=("load_state_dict", "forward"))
+@scenario("models", methods=("load_state_dict",))
 def transformer_with_multihead_attention_trains_the_same(nn, see):
     """Blocks built on MultiheadAttention + RMSNorm: same init, output and SGD losses."""
     model = _load_torch_weights(nn, see, gpt_with_mha)

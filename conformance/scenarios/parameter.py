@@ -72,7 +72,7 @@ def parameter_arithmetic_gives_plain_tensor(nn, see):
     see.type(p.detach())
 
 
-@scenario("parameter", methods=("__deepcopy__",))
+@scenario("parameter", methods=("Parameter.__deepcopy__",))
 def parameter_deepcopy_is_new_parameter(nn, see):
     """deepcopy of a Parameter is a new Parameter with equal values."""
     p = nn.Parameter(torch.tensor([1.0, 2.0]), requires_grad=False)
@@ -82,7 +82,7 @@ def parameter_deepcopy_is_new_parameter(nn, see):
     see.type(q)
 
 
-@scenario("parameter", methods=("__deepcopy__",))
+@scenario("parameter", methods=("Parameter.__deepcopy__",))
 def parameter_deepcopy_uses_memo(nn, see):
     """deepcopy of a list holding one Parameter twice copies it once."""
     p = nn.Parameter(torch.zeros(1))
@@ -90,7 +90,7 @@ def parameter_deepcopy_uses_memo(nn, see):
     see.same(a, b)
 
 
-@scenario("parameter", methods=("__deepcopy__",))
+@scenario("parameter", methods=("Parameter.__deepcopy__",))
 def parameter_deepcopy_copies_grad(nn, see):
     """deepcopy of a Parameter keeps its grad."""
     p = nn.Parameter(torch.ones(2))
@@ -98,7 +98,7 @@ def parameter_deepcopy_copies_grad(nn, see):
     see(copy.deepcopy(p).grad)
 
 
-@scenario("parameter", methods=("__reduce_ex__",))
+@scenario("parameter", methods=("Parameter.__reduce_ex__",))
 def parameter_pickles(nn, see):
     """A Parameter survives pickle with its class and requires_grad."""
     p = nn.Parameter(torch.tensor([3.0]), requires_grad=False)

@@ -16,7 +16,7 @@ def _net(nn):
     return root
 
 
-@scenario("pickling", methods=("__deepcopy__",))
+@scenario("pickling", methods=("__getstate__", "__setstate__"))
 def deepcopy_makes_new_parameters(nn, see):
     """deepcopy gives new Parameter objects with equal values."""
     m = _net(nn)
@@ -26,7 +26,7 @@ def deepcopy_makes_new_parameters(nn, see):
     see.type(c.lin.weight)
 
 
-@scenario("pickling", methods=("__deepcopy__",))
+@scenario("pickling", methods=("__getstate__", "__setstate__"))
 def deepcopy_keeps_sharing(nn, see):
     """deepcopy keeps a shared submodule shared."""
     root = nn.Module()
@@ -38,7 +38,7 @@ def deepcopy_keeps_sharing(nn, see):
     see.same(c.x, lin)
 
 
-@scenario("pickling", methods=("__deepcopy__",))
+@scenario("pickling", methods=("__getstate__", "__setstate__"))
 def deepcopy_keeps_shared_parameter(nn, see):
     """deepcopy keeps a shared Parameter shared."""
     root = nn.Module()
@@ -49,7 +49,7 @@ def deepcopy_keeps_shared_parameter(nn, see):
     see.same(c.a.weight, c.b.weight)
 
 
-@scenario("pickling", methods=("__deepcopy__",))
+@scenario("pickling", methods=("__getstate__", "__setstate__"))
 def deepcopy_keeps_mode_and_flags(nn, see):
     """deepcopy keeps training mode and non-persistent buffers."""
     m = _net(nn).eval()
@@ -59,7 +59,7 @@ def deepcopy_keeps_mode_and_flags(nn, see):
     see.keys(c.state_dict())
 
 
-@scenario("pickling", methods=("__deepcopy__",))
+@scenario("pickling", methods=("__getstate__", "__setstate__"))
 def deepcopy_is_independent(nn, see):
     """Changing the copy leaves the original alone."""
     m = nn.Linear(1, 1)
@@ -69,7 +69,7 @@ def deepcopy_is_independent(nn, see):
     see(m.weight.item() == 9.0)
 
 
-@scenario("pickling", methods=("__reduce_ex__",))
+@scenario("pickling", methods=("__getstate__", "__setstate__"))
 def pickle_round_trip(nn, see):
     """A module survives pickle with its tensors."""
     m = _net(nn)
@@ -106,7 +106,7 @@ def setstate_fills_missing_fields(nn, see):
     see(fresh._forward_pre_hooks_with_kwargs)
 
 
-@scenario("pickling", methods=("__reduce_ex__",))
+@scenario("pickling", methods=("__getstate__", "__setstate__"))
 def pickle_user_module_class(nn, see):
     """A pickled Linear comes back as a Linear."""
     c = pickle.loads(pickle.dumps(nn.Linear(2, 1)))
@@ -114,14 +114,14 @@ def pickle_user_module_class(nn, see):
     see.repr(c)
 
 
-@scenario("pickling", methods=("__deepcopy__",))
+@scenario("pickling", methods=("__getstate__", "__setstate__"))
 def deepcopy_keeps_requires_grad(nn, see):
     """deepcopy keeps frozen parameters frozen."""
     m = nn.Linear(1, 1).requires_grad_(False)
     see([p.requires_grad for p in copy.deepcopy(m).parameters()])
 
 
-@scenario("pickling", methods=("__reduce_ex__",))
+@scenario("pickling", methods=("__getstate__", "__setstate__"))
 def pickle_keeps_non_persistent_buffer(nn, see):
     """pickle keeps non-persistent buffers, which state_dict leaves out."""
     c = pickle.loads(pickle.dumps(_net(nn)))
@@ -129,7 +129,7 @@ def pickle_keeps_non_persistent_buffer(nn, see):
     see(c._non_persistent_buffers_set)
 
 
-@scenario("pickling", methods=("__reduce_ex__",))
+@scenario("pickling", methods=("__getstate__", "__setstate__"))
 def pickle_keeps_shared_parameter(nn, see):
     """pickle keeps a shared Parameter shared."""
     root = nn.Module()
@@ -140,7 +140,7 @@ def pickle_keeps_shared_parameter(nn, see):
     see.same(c.a.weight, c.b.weight)
 
 
-@scenario("pickling", methods=("__deepcopy__",))
+@scenario("pickling", methods=("__getstate__", "__setstate__"))
 def deepcopy_keeps_grad(nn, see):
     """deepcopy of a module copies parameter grads."""
     m = nn.Linear(1, 1)

@@ -267,7 +267,7 @@ def init_rejects_unexpected_arguments(nn, see):
     see.raises(lambda: nn.Module(foo=1))
 
 
-@scenario("registration", methods=("forward",))
+@scenario("registration", methods=("_forward_unimplemented",))
 def forward_not_overridden_raises(nn, see):
     """Calling a Module with no forward raises NotImplementedError."""
     m = nn.Module()

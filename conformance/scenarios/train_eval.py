@@ -177,7 +177,7 @@ def share_memory_returns_self(nn, see):
     see(m.weight.is_shared())
 
 
-@scenario("train_eval", methods=("training",))
+@scenario("train_eval", methods=("__init__",))
 def training_flag_after_init(nn, see):
     """A user module starts in training mode."""
 

@@ -163,6 +163,11 @@ try:
 except AttributeError as error:
     print("AttributeError:", error)
 """,
+    "to-double": """
+net = nn.Sequential(nn.Linear(2, 2), nn.BatchNorm1d(2))
+net.to(torch.double)        # floating point tensors only
+print(net[0].weight.dtype, net[1].running_mean.dtype, net[1].num_batches_tracked.dtype)
+""",
     "parameters-is-a-generator": """
 net = nn.Linear(2, 2)
 params = net.parameters()

@@ -14,7 +14,10 @@ from conformance.exercises import regions
 from conformance.i18n import translate
 from conformance.track import TRACK, Exercise
 
+from .records import code_dunders
 from .translations import site
+
+from .records import code_dunders
 
 
 def page_path(exercise: Exercise) -> str:
@@ -35,7 +38,7 @@ def render(exercise: Exercise, lang: str = "en") -> str:
         f"{i}. {m(hint.text)}" + (" *(" + t("for scenarios about:") + f" {', '.join(hint.about)})*" if hint.about else "")
         for i, hint in enumerate(exercise.hints, start=1)
     )
-    scenarios = "\n".join(f"| `{s.name}` | {s.topic} | {s.doc} |" for s in exercise.scenarios)
+    scenarios = "\n".join(f"| `{s.name}` | {s.topic} | {code_dunders(s.doc)} |" for s in exercise.scenarios)
     heading = t("Exercise {number}: {title}").format(number=exercise.number, title=m(exercise.title))
     count = t("The {count} scenarios that check it").format(count=len(exercise.scenarios))
     option = f" --lang {lang}" if lang != "en" else ""

@@ -1,11 +1,15 @@
-"""MkDocs hook: add the generated pages and run the build-time examples.
+"""MkDocs hook: add the generated pages, put them in the nav, run the examples.
 
-- `on_files` adds one walkthrough page per walked-through source file, the
-  conformance report and the exercise pages, all generated from the source
-  and a live harness run.
+- `on_config` puts the generated pages in the nav: the section pages of the
+  long walkthrough files, the exercise pages, the family pages and the
+  conformance report's topic pages (mkdocs.yml names only their index pages).
+- `on_files` adds every generated page (walkthrough, families, report,
+  exercises), all made from the source and a live harness run.
 - `on_page_markdown` replaces `<!-- run-both NAME -->` lines with a program
-  run on torch.nn and on the clone (see `examples.py`), and puts a banner
-  on a hand-written Chinese page whose English changed since translation.
+  run on torch.nn and on the clone (see `examples.py`), points links to
+  `walkthrough/module.md#anchor` at the section page that holds the anchor,
+  and puts a banner on a hand-written Chinese page whose English changed.
+- `on_post_page` loads the Mermaid script only on pages that draw a diagram.
 - Both editions: mkdocs-static-i18n builds English, then Chinese under zh/.
   Generated pages are rendered in the language of the build (see
   `translations.py`); `on_post_page` and `on_post_build` make Material's
@@ -25,13 +29,15 @@ from types import SimpleNamespace
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File, Files
+from mkdocs.utils import get_relative_url
 
 # mkdocs loads this file by path: make `gen` importable as a package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conformance import i18n  # noqa: E402
-from gen import examples, exercise_pages, translations, walkthrough  # noqa: E402
+from gen import examples, exercise_pages, families, translations, walkthrough  # noqa: E402
 
+MERMAID_SCRIPT = "javascripts/mermaid.min.js"
 
 # The site's languages. Hand-written pages are `x.md` (English) and
 # `x.zh.md` (Chinese); mkdocs-static-i18n (mkdocs.yml) builds each language
@@ -43,9 +49,10 @@ LANGUAGES = ("en", "zh")
 def page_renderers(lang: str = "en") -> dict[str, Callable[[], str]]:
     """Site path -> a function that renders that generated page in `lang`."""
     pages: dict[str, Callable[[], str]] = {
-        f"walkthrough/{name}.md": functools.partial(walkthrough.render_page, name, lang) for name in walkthrough.PAGES
+        page.path: functools.partial(walkthrough.render, page, lang) for page in walkthrough.pages()
     }
-    pages["conformance.md"] = functools.partial(walkthrough.render_report, lang)
+    pages["walkthrough/index.md"] = functools.partial(walkthrough.render_index, lang)
+    pages.update(families.renderers(lang))
     pages.update(exercise_pages.renderers(lang))
     pages["glossary.md"] = functools.partial(translations.render_glossary, lang)
     return pages
@@ -54,6 +61,56 @@ def page_renderers(lang: str = "en") -> dict[str, Callable[[], str]]:
 def generated_pages(lang: str = "en") -> dict[str, str]:
     """Site path -> markdown of every generated page in `lang`."""
     return {path: render() for path, render in page_renderers(lang).items()}
+
+
+def _children() -> dict[str, list[dict[str, str] | str]]:
+    """Index page named in mkdocs.yml's nav -> the generated pages under it."""
+    found: dict[str, list] = {}
+    for page in walkthrough.pages():
+        if page.file.split:
+            index = f"walkthrough/{page.file.name}/index.md"
+            # The nav shows titles as plain text: no backticks.
+            title = page.title.split(": ", 1)[-1].replace("`", "") if page.path != index else "Overview"
+            found.setdefault(index, []).append({title: page.path})
+    found["families/index.md"] = ["families/index.md"] + [
+        {f.title: families.page_path(f)} for f in families.FAMILIES
+    ]
+    found["conformance/index.md"] = ["conformance/index.md"] + [
+        {topic if len(parts) == 1 else f"{topic} ({i + 1})": path}
+        for topic, parts in families.report_parts().items()
+        for i, (path, _) in enumerate(parts)
+    ]
+    exercises = sorted(p for p in exercise_pages.renderers() if p != "exercises/index.md")
+    found["exercises/index.md"] = ["exercises/index.md", *exercises]
+    return found
+
+
+def _expand(nav: list, children: dict[str, list]) -> list:
+    out = []
+    for item in nav:
+        if isinstance(item, dict):
+            (title, value), = item.items()
+            if isinstance(value, list):
+                out.append({title: _expand(value, children)})
+            elif value in children:
+                out.append({title: children[value]})
+            else:
+                out.append(item)
+        elif isinstance(item, str) and item in children:
+            out.extend(children[item])
+        else:
+            out.append(item)
+    return out
+
+
+def on_config(config: dict, **kwargs: object) -> dict:
+    """MkDocs event: list the generated pages in the nav."""
+    _anchors.cache_clear()
+    walkthrough.clear_caches()
+    families.report_parts.cache_clear()
+    if config.get("nav"):
+        config["nav"] = _expand(config["nav"], _children())
+    return config
 
 
 def _localize(file: File, lang: str, config: MkDocsConfig) -> File:
@@ -83,6 +140,23 @@ def on_files(files: Files, config: MkDocsConfig, **kwargs: object) -> Files:
     return files
 
 
+@functools.lru_cache(maxsize=1)
+def _anchors() -> dict[str, str]:
+    return walkthrough.page_of_anchor()
+
+
+_OLD_LINK = re.compile(r"walkthrough/(?P<file>\w+)\.md(?:#(?P<anchor>[\w-]+))?")
+
+
+def _relink(match: re.Match) -> str:
+    # The long files became one page per section; find the section page.
+    name, target = match.group("file"), match.group("anchor")
+    if not any(f.name == name and f.split for f in walkthrough.FILES):
+        return match.group(0)
+    path = _anchors().get(target or "", f"walkthrough/{name}/index.md")
+    return path + (f"#{target}" if target else "")
+
+
 def page_language(page: object) -> str:
     """The language of a page: mkdocs-static-i18n sets `locale` on its file."""
     return getattr(getattr(page, "file", None), "locale", None) or "en"
@@ -96,12 +170,13 @@ STALE_PAGE = """!!! warning "译文待更新 · translation out of date"
 
 
 def on_page_markdown(markdown: str, page: object = None, **kwargs: object) -> str:
-    """MkDocs event: run the `run-both` programs of a page; mark a stale translation."""
+    """MkDocs event: run the `run-both` programs of a page; fix old walkthrough
+    links; mark a stale translation."""
     lang = page_language(page)
     source = getattr(getattr(page, "file", None), "abs_src_path", None) or ""
     if lang != LANGUAGES[0] and source.endswith(f".{lang}.md") and i18n.page_state(Path(source)) == "stale":
         markdown = STALE_PAGE + markdown
-    return examples.expand(markdown, lang)
+    return _OLD_LINK.sub(_relink, examples.expand(markdown, lang))
 
 
 def on_post_build(config: MkDocsConfig, **kwargs: object) -> None:
@@ -124,12 +199,17 @@ def on_post_build(config: MkDocsConfig, **kwargs: object) -> None:
 _ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="(\w+)">')
 
 
-def on_post_page(output: str, page: object, **kwargs: object) -> str:
-    """MkDocs event: the head's alternate links lead to each edition's root."""
-    up = "../" * page.url.count("/") or "./"
+def on_post_page(output: str, page: object, config: object, **kwargs: object) -> str:
+    """MkDocs event: the head's alternate links lead to each edition's root;
+    load Mermaid (2.5 MB) only where a diagram is drawn."""
+    up = "../" * page.url.count("/") or "./"  # type: ignore[attr-defined]
 
     def root(match: re.Match) -> str:
         lang = match[1]
         return f'<link rel="alternate" href="{up}{"" if lang == LANGUAGES[0] else lang + "/"}" hreflang="{lang}">'
 
-    return _ALTERNATE_LINK.sub(root, output)
+    output = _ALTERNATE_LINK.sub(root, output)
+    if 'class="mermaid"' not in output:
+        return output
+    src = get_relative_url(MERMAID_SCRIPT, page.url)  # type: ignore[attr-defined]
+    return output.replace("</body>", f'<script src="{src}"></script>\n</body>', 1)
