@@ -76,11 +76,20 @@ def test_every_student_message_is_in_the_catalog():
 
 
 def test_walkthrough_catalog_holds_the_current_prose():
+    # Every paragraph of walkthrough prose (comment blocks and docstrings of
+    # the walked files) is in the catalog; after an English change, run
+    # `python docs/gen/translations.py` to extract.
     sys.path.insert(0, str(ROOT / "docs"))
-    from gen.chunks import chunk_source
-    from gen.walkthrough import PACKAGE, PAGES
+    from gen.chunks import rows
+    from gen.walkthrough import FILES, source
 
-    prose = {c.prose for file, _ in PAGES.values() for c in chunk_source((PACKAGE / file).read_text()) if c.prose}
+    prose = {
+        paragraph.strip()
+        for file in FILES
+        for row in rows(source(file))
+        for paragraph in row.prose.split("\n\n")
+        if paragraph.strip()
+    }
     catalog = {entry.id for entry in i18n.load("walkthrough", "zh") if entry.id}
     assert prose - catalog == set(), "run `python docs/gen/translations.py` to extract"
 
@@ -97,8 +106,10 @@ def test_translations_follow_the_glossary(domain):
     for entry in i18n.load(domain, "zh"):
         if not entry.id or not entry.string or entry.fuzzy:
             continue
-        # Code and quoted words stay English; the rest must use the glossary.
-        english = re.sub(r"`[^`]*`|\"[^\"]*\"", "", entry.id)
+        # Code, quoted words and file names stay English; so do docstring
+        # examples (after "Examples:" every indented line is code or output).
+        english = re.sub(r"`[^`]*`|\"[^\"]*\"|\b\w+\.py\b", "", entry.id)
+        english = english.split("Examples:")[0]
         for term in CORE_TERMS:
             if re.search(rf"\b{term}s?\b", english) and terms[term] not in entry.string:
                 wrong.append((term, entry.id[:60]))
@@ -162,16 +173,18 @@ def _docs_gen():
 
 def test_walkthrough_rows_show_chinese_prose_or_the_english_marked_stale(scratch_locale):
     translations, walkthrough = _docs_gen()
+    from gen.chunks import Row
+
     done, changed = "Buffers move with the module.", "Buffers move with the module, parameters too."
     i18n.update("walkthrough", [(done, "walkthrough/module.md")])
     _translate_in_catalog("walkthrough", done, "缓冲区随模块一起移动。")
-    row = walkthrough._row(walkthrough.Chunk(done, [1], ["x = 1"]), [], "zh")
+    row = walkthrough._prose(Row(prose=done, lines=[1]), "zh")
     assert "缓冲区随模块一起移动。" in row and done not in row and translations.STALE_MARK not in row
     # A sentence the catalog does not have yet: the English, with the mark.
-    row = walkthrough._row(walkthrough.Chunk(changed, [1], ["x = 1"]), [], "zh")
+    row = walkthrough._prose(Row(prose=changed, lines=[1]), "zh")
     assert changed in row and translations.STALE_MARK in row
     # The English edition never shows the mark.
-    assert translations.STALE_MARK not in walkthrough._row(walkthrough.Chunk(changed, [1], ["x = 1"]), [], "en")
+    assert translations.STALE_MARK not in walkthrough._prose(Row(prose=changed, lines=[1]), "en")
 
 
 def test_translations_command_prints_the_coverage_table(capsys):
