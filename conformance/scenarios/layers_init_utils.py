@@ -9,7 +9,7 @@ import torch
 from conformance.registry import scenario
 
 
-@scenario("layers", methods=("init",))
+@scenario("layers")
 def init_functions_fill_clone_parameters_like_torch(nn, see):
     """nn.init.* draw the same numbers into a layer's parameters, in place."""
     layer = nn.Linear(4, 3)
@@ -26,7 +26,7 @@ def init_functions_fill_clone_parameters_like_torch(nn, see):
     see.raises(lambda: nn.init.xavier_uniform_(torch.empty(3)))
 
 
-@scenario("layers", methods=("init",))
+@scenario("layers", methods=("apply",))
 def init_through_apply_visits_every_layer(nn, see):
     """model.apply(init_fn) with nn.init is how tutorials re-initialise a model."""
 
@@ -40,7 +40,7 @@ def init_through_apply_visits_every_layer(nn, see):
     see(model.state_dict())
 
 
-@scenario("layers", methods=("functional",))
+@scenario("layers")
 def functional_ops_are_reachable_through_nn(nn, see):
     """nn.functional.relu, softmax and cross_entropy are torch's functions."""
     x = torch.randn(3, 4)
@@ -49,7 +49,7 @@ def functional_ops_are_reachable_through_nn(nn, see):
     see(nn.functional.cross_entropy(x, torch.tensor([0, 3, 1])))
 
 
-@scenario("layers", methods=("utils",))
+@scenario("layers", methods=("parameters",))
 def utils_clip_gradients_of_clone_parameters(nn, see):
     """clip_grad_norm_ and clip_grad_value_ read and scale .grad of any parameters."""
     model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 1))
@@ -61,7 +61,7 @@ def utils_clip_gradients_of_clone_parameters(nn, see):
     see(nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0, norm_type="inf"))
 
 
-@scenario("layers", methods=("utils",))
+@scenario("layers", methods=("parameters",))
 def utils_parameters_to_vector_and_back(nn, see):
     """parameters_to_vector flattens in parameters() order; vector_to_parameters writes back."""
     model = nn.Sequential(nn.Linear(2, 3), nn.Linear(3, 1))
@@ -70,7 +70,7 @@ def utils_parameters_to_vector_and_back(nn, see):
     see(model.state_dict())
 
 
-@scenario("layers", methods=("utils",))
+@scenario("layers")
 def utils_rnn_pads_and_packs_sequences(nn, see):
     """pad_sequence and pack_padded_sequence build the tensors recurrent layers take."""
     seqs = [torch.randn(4, 2), torch.randn(2, 2), torch.randn(3, 2)]

@@ -27,7 +27,7 @@ def _lazy_mixin(nn):
 # ------------------------------------------------ uninitialized tensors
 
 
-@scenario("layers", methods=("UninitializedParameter", "shape"))
+@scenario("layers", methods=("UninitializedParameter", "UninitializedParameter.shape"))
 def uninitialized_parameter_is_a_parameter_without_shape(nn, see):
     """An UninitializedParameter is a Parameter; it knows dtype and device but not its shape."""
     p = nn.UninitializedParameter(dtype=torch.float64)
@@ -38,7 +38,7 @@ def uninitialized_parameter_is_a_parameter_without_shape(nn, see):
     see.raises(lambda: p.shape)
 
 
-@scenario("layers", methods=("UninitializedParameter", "__torch_function__", "share_memory_"))
+@scenario("layers", methods=("UninitializedParameter", "UninitializedParameter.__torch_function__", "UninitializedParameter.share_memory_"))
 def uninitialized_parameter_refuses_tensor_math(nn, see):
     """Any operation but a conversion is a ValueError that names the function."""
     p = nn.UninitializedParameter()
@@ -49,7 +49,7 @@ def uninitialized_parameter_refuses_tensor_math(nn, see):
     see(p.to(torch.float16).dtype)
 
 
-@scenario("layers", methods=("UninitializedParameter.materialize", "materialize"))
+@scenario("layers", methods=("UninitializedParameter.materialize",))
 def materialize_keeps_the_object_and_changes_its_class(nn, see):
     """materialize(shape) fills the same Python object, which becomes a plain Parameter."""
     p = nn.UninitializedParameter(requires_grad=False, dtype=torch.float64)
@@ -76,7 +76,7 @@ def uninitialized_buffer_carries_buffer_marks(nn, see):
     see.keys(m.state_dict())
 
 
-@scenario("layers", methods=("UninitializedParameter", "__reduce_ex__", "__deepcopy__"))
+@scenario("layers", methods=("UninitializedParameter", "UninitializedParameter.__reduce_ex__", "UninitializedParameter.__deepcopy__"))
 def uninitialized_parameter_copies_and_pickles(nn, see):
     """deepcopy and pickle give a new placeholder with the same settings."""
     p = nn.UninitializedParameter(requires_grad=False, dtype=torch.float64)
@@ -104,7 +104,7 @@ def lazy_linear_starts_with_placeholders(nn, see):
     see.repr(nn.LazyLinear(3, bias=False))
 
 
-@scenario("layers", methods=("LazyLinear.initialize_parameters", "initialize_parameters", "LazyModuleMixin._infer_parameters"))
+@scenario("layers", methods=("LazyLinear.initialize_parameters", "LazyModuleMixin._infer_parameters"))
 def lazy_linear_first_call_materializes_and_becomes_linear(nn, see):
     """The first call draws the same weights as torch, removes the hooks and turns into Linear."""
     layer = nn.LazyLinear(3)
@@ -182,7 +182,7 @@ def lazy_module_refuses_data_parallel(nn, see):
     see.keys(layer._replicate_for_data_parallel()._parameters)
 
 
-@scenario("layers", methods=("LazyModuleMixin.initialize_parameters", "initialize_parameters"))
+@scenario("layers", methods=("LazyModuleMixin.initialize_parameters",))
 def lazy_mixin_without_initialize_parameters(nn, see):
     """A lazy module that does not write initialize_parameters fails at its first call."""
 
@@ -193,7 +193,7 @@ def lazy_mixin_without_initialize_parameters(nn, see):
     see.raises(lambda: Half()(torch.ones(1)))
 
 
-@scenario("layers", methods=("LazyModuleMixin._infer_parameters", "LazyModuleMixin.cls_to_become"))
+@scenario("layers", methods=("LazyModuleMixin._infer_parameters",))
 def lazy_module_must_initialize_everything(nn, see):
     """A placeholder left after initialize_parameters is an error; without cls_to_become the class stays."""
 
@@ -278,7 +278,7 @@ def lazy_batchnorm_has_parameter_and_buffer_placeholders(nn, see):
     see.keys(nn.LazyBatchNorm1d(track_running_stats=False).state_dict())
 
 
-@scenario("layers", methods=("LazyBatchNorm1d.initialize_parameters", "LazyBatchNorm2d.initialize_parameters", "initialize_parameters"))
+@scenario("layers", methods=("LazyBatchNorm1d.initialize_parameters", "LazyBatchNorm2d.initialize_parameters"))
 def lazy_batchnorm_first_call_matches_batchnorm(nn, see):
     """After the first batch: BatchNorm's class, repr, output and running statistics."""
     for layer, x in ((nn.LazyBatchNorm1d(), torch.randn(6, 3) * 2 + 1), (nn.LazyBatchNorm2d(bias=False), torch.randn(2, 4, 3, 3))):
@@ -299,7 +299,7 @@ def lazy_batchnorm_with_a_replaced_placeholder_fails(nn, see):
     see.raises(lambda: bn(torch.ones(2, 2)))
 
 
-@scenario("layers", methods=("LazyLinear.__init__", "__reduce_ex__"))
+@scenario("layers", methods=("LazyLinear.__init__", "UninitializedParameter.__reduce_ex__"))
 def lazy_module_pickles_with_its_placeholders(nn, see):
     """Pickling a whole lazy module keeps the placeholders and the hooks; it still initializes."""
     loaded = pickle.loads(pickle.dumps(nn.LazyLinear(2)))

@@ -57,7 +57,7 @@ def parametrize_swaps_the_class_and_moves_the_tensor(nn, see):
     see(nn.utils.parametrize.type_before_parametrizations(layer).__name__)
 
 
-@scenario("layers", methods=("register_parametrization", "right_inverse"))
+@scenario("layers", methods=("register_parametrization", "ParametrizationList.right_inverse"))
 def parametrize_assignment_goes_through_right_inverse(nn, see):
     """`layer.weight = A` stores right_inverse(A); without a right_inverse it is an error."""
     layer = nn.utils.parametrize.register_parametrization(nn.Linear(2, 2), "weight", _symmetric(nn))

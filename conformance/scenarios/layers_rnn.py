@@ -77,7 +77,7 @@ def rnn_nonlinearity_as_fourth_positional_argument(nn, see):
     see.keys(rnn.named_parameters())
 
 
-@scenario("layers", methods=("RNNBase.all_weights", "all_weights", "RNNBase.__init__"))
+@scenario("layers", methods=("RNNBase.all_weights", "RNNBase.__init__"))
 def rnn_weight_names_and_all_weights(nn, see):
     """Names per layer and direction; all_weights groups the parameters the same way."""
     lstm = nn.LSTM(3, 4, num_layers=2, bidirectional=True, proj_size=2)

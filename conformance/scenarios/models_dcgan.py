@@ -85,7 +85,7 @@ def _gan_steps(see, netG, netD, steps=3):
         see((errD_real + errD_fake, errG))
 
 
-@scenario("models", methods=("load_state_dict", "forward", "apply"))
+@scenario("models", methods=("load_state_dict", "apply"))
 def dcgan_loads_torch_weights_and_trains_the_same(nn, see):
     """DCGAN: same init through apply(), torch's weights load, same images, same adversarial losses."""
     netG = _load_torch_weights(nn, see, generator)

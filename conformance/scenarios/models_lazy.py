@@ -61,7 +61,7 @@ def _lazy_model_checks(nn, see, build, example):
     return fresh
 
 
-@scenario("models", methods=("LazyLinear", "load_state_dict", "forward"))
+@scenario("models", methods=("LazyLinear", "load_state_dict"))
 def lazy_mlp_loads_torch_weights_and_trains_the_same(nn, see):
     """Lazy MLP: placeholders, d2l's init after the first batch, torch's weights, same SGD losses."""
     model = _lazy_model_checks(nn, see, lazy_mlp, torch.randn(2, 20))
@@ -69,7 +69,7 @@ def lazy_mlp_loads_torch_weights_and_trains_the_same(nn, see):
     _train(see, model, _classification_batch((6, 20)), F.cross_entropy, opt)
 
 
-@scenario("models", methods=("LazyConv2d", "LazyBatchNorm2d", "load_state_dict", "forward"))
+@scenario("models", methods=("LazyConv2d", "LazyBatchNorm2d", "load_state_dict"))
 def lazy_lenet_loads_torch_weights_and_trains_the_same(nn, see):
     """Lazy LeNet with a lazy BatchNorm: same shapes, weights, running statistics and Adam losses."""
     model = _lazy_model_checks(nn, see, lazy_lenet, torch.randn(2, 1, 16, 16))

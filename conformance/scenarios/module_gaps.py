@@ -71,7 +71,7 @@ def zero_grad_on_a_replica_warns(nn, see):
 # ---------------------------------------------------------------- compile
 
 
-@scenario("hooks", methods=("compile", "__call__"))
+@scenario("hooks", methods=("compile", "_wrapped_call_impl"))
 def compile_wraps_call_impl_and_calls_go_through_it(nn, see):
     """compile() hands `_call_impl` and its arguments to torch.compile; every call then uses the result.
 
@@ -116,7 +116,7 @@ def compiled_call_is_not_pickled_or_copied(nn, see):
 # ------------------------------------------------------ class attributes
 
 
-@scenario("attributes", methods=("dump_patches",))
+@scenario("attributes")
 def dump_patches_is_a_false_class_attribute(nn, see):
     """dump_patches is a class attribute, False, that nothing changes."""
     see(nn.Module.dump_patches)
@@ -124,7 +124,7 @@ def dump_patches_is_a_false_class_attribute(nn, see):
     see("dump_patches" in dir(nn.Linear(1, 1)))
 
 
-@scenario("state_dict", methods=("state_dict", "T_destination"))
+@scenario("state_dict", methods=("state_dict",))
 def t_destination_is_the_type_of_a_custom_destination(nn, see):
     """Module.T_destination is a TypeVar bound to dict[str, Any]; state_dict returns the dict it is given."""
     var = nn.Module.T_destination
