@@ -12,15 +12,18 @@ function that watches for the code of the exercise's marked functions. On
 Linux that run happens in a forked child of the checker, which stops each
 scenario at the first call it was looking for and then exits, so an
 interrupted scenario cannot leave global state behind. The answers are kept
-for the life of the process, and in a small cache file keyed by a hash of
-everything they depend on (the reference, the scenario files, this checker,
-torch's version): running the scenarios that never reach their exercise
-takes a while, and the answer only changes when that source does.
+for the life of the process, and in a small cache file: running the
+scenarios that never reach their exercise takes a while, and the answer only
+changes with the source. The file's name is a hash of the reference, this
+checker and torch's version; each entry's key holds a hash of the
+scenario's folder (a teacher's hidden folder has its own).
 `MINITORCH_MODULE_CACHE` names the cache folder ("off": no file).
+The checker reads the file before any student code runs.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -34,7 +37,7 @@ import torch
 
 from .backends import clone_backend
 from .exercises import locate, regions
-from .registry import Scenario, all_scenarios
+from .registry import Scenario
 from .runner import run
 
 # Fork a child for the search where that is safe and quick (Linux).
@@ -118,24 +121,35 @@ def _search_in_child(scenarios: list[Scenario]) -> list[bool] | None:
     return [bool(x) for x in found] if ok else None
 
 
+def _digest(folder: Path, files: list[Path], salt: str = "") -> str:
+    """A hash of some files of `folder`: their names there and their text."""
+    digest = hashlib.sha256(salt.encode())
+    for path in sorted(files):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
+
+
 def cache_file() -> Path | None:
-    """The cache file for the current sources, or None when caching is off."""
+    """The cache file for the current reference and checker, or None when caching is off."""
     folder = os.environ.get("MINITORCH_MODULE_CACHE")
     if folder == "off":
         return None
     if not folder:
         folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "minitorch-module"
-    # The answers depend on these files' text (a hidden folder adds its own).
-    here = Path(__file__).parent
-    sources = sorted(
-        set(Path(reference.__file__).parent.rglob("*.py"))
-        | {Path(s.func.__code__.co_filename) for s in all_scenarios()}
-        | {here / name for name in ("reach.py", "runner.py", "recorder.py", "backends.py", "exercises.py")}
-    )
-    digest = hashlib.sha256(f"{torch.__version__} {sys.version_info[:2]}".encode())
-    for path in sources:
-        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
-    return Path(folder) / f"reach-{digest.hexdigest()[:24]}.json"
+    package, here = Path(reference.__file__).parent, Path(__file__).parent
+    checker = [here / name for name in ("reach.py", "runner.py", "recorder.py", "backends.py", "exercises.py", "normalize.py")]
+    versions = f"{torch.__version__} {sys.version_info[:2]}"
+    return Path(folder) / f"reach-{_digest(package, list(package.rglob('*.py')), _digest(here, checker, versions))}.json"
+
+
+@functools.lru_cache(maxsize=None)
+def _folder_digest(folder: Path) -> str:
+    return _digest(folder, list(folder.glob("*.py")))
+
+
+def _key(scenario: Scenario) -> str:
+    """A scenario's entry in the cache: its name and the text of its folder (a hidden folder has its own)."""
+    return f"{scenario.name} {_folder_digest(Path(scenario.func.__code__.co_filename).parent)}"
 
 
 def _read_cache(path: Path | None) -> dict[str, bool]:
@@ -168,14 +182,14 @@ def reaching(scenarios: list[Scenario]) -> dict[str, bool]:
     if todo:
         path = cache_file()
         cached = _read_cache(path)
-        _KNOWN.update({s: cached[s.name] for s in todo if s.name in cached})
+        _KNOWN.update({s: cached[_key(s)] for s in todo if _key(s) in cached})
         todo = [s for s in todo if s not in _KNOWN]
     if todo:
         found = _search_in_child(todo) if FORK else None
         if found is None:  # no fork, or the child failed: search here, running each scenario in full
             found = _search(todo, stop_early=False)
         _KNOWN.update(zip(todo, found))
-        _write_cache(path, {s.name: r for s, r in zip(todo, found)})
+        _write_cache(path, {_key(s): r for s, r in zip(todo, found)})
     return {s.name: _KNOWN[s] for s in scenarios}
 
 
