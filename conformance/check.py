@@ -4,7 +4,9 @@ How a check runs:
 
 1. The copy's files are read first (no student code runs here): importing
    torch's Module machinery is refused (`provenance.static_problems`).
-2. The package is copied into a scratch folder; a worker process
+2. Only scenarios that run the code of their exercise are graded: which ones
+   do is found on the reference, in a fork of the checker (`reach.py`).
+   The package is copied into a scratch folder; a worker process
    (`conformance/check_worker.py`) imports it there, with the scratch folder
    as its working directory, and runs the scenarios exercise by exercise. For
    exercise N it uses the student's functions of N and the reference for the

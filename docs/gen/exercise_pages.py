@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from conformance.exercises import regions
-from conformance.track import TRACK, Exercise
+from conformance.reach import graded
+from conformance.track import TEXT, TRACK, Exercise
 
 
 def page_path(exercise: Exercise) -> str:
@@ -13,6 +14,10 @@ def page_path(exercise: Exercise) -> str:
 def _link(tag: str) -> str:
     e = TRACK[tag]
     return f"[{e.number}. {e.title}](../{page_path(e)})"
+
+
+def _table(scenarios: list) -> str:
+    return "\n".join(f"| `{s.name}` | {s.topic} | {s.doc} |" for s in scenarios)
 
 
 def render(exercise: Exercise) -> str:
@@ -25,7 +30,20 @@ def render(exercise: Exercise) -> str:
         f"{i}. {hint.text}" + (f" *(for scenarios about: {', '.join(hint.about)})*" if hint.about else "")
         for i, hint in enumerate(exercise.hints, start=1)
     )
-    scenarios = "\n".join(f"| `{s.name}` | {s.topic} | {s.doc} |" for s in exercise.scenarios)
+    counted, dropped = graded(exercise.scenarios)
+    scenarios, not_graded = _table(counted), ""
+    if dropped:
+        not_graded = f"""
+## Not graded
+
+{TEXT['not_graded'].capitalize()}. These scenarios carry this exercise's tag
+but never call the functions above, so they pass whatever you write there
+and give no points (`--scenario NAME` still runs them).
+
+| scenario | topic | what it shows |
+|---|---|---|
+{_table(dropped)}
+"""
     return f"""# Exercise {exercise.number}: {exercise.title}
 
 **Goal.** {exercise.goal}
@@ -44,7 +62,7 @@ reference code for every other exercise, so it passes as soon as it is right.
 
 ```bash
 minitorch-module check DIR --exercise {exercise.number}
-minitorch-module check DIR --scenario {exercise.scenarios[0].name}   # one scenario, both records in full
+minitorch-module check DIR --scenario {counted[0].name}   # one scenario, both records in full
 pytest conformance --impl DIR -m {exercise.tag}
 ```
 
@@ -54,18 +72,21 @@ The checker shows the hint that fits each failing scenario.
 
 {hints}
 
-## The {len(exercise.scenarios)} scenarios that check it
+## The {len(counted)} scenarios that grade it
+
+Each one calls at least one of the functions above. The exercise's points
+are spread evenly over them.
 
 | scenario | topic | what it shows |
 |---|---|---|
 {scenarios}
-"""
+{not_graded}"""
 
 
 def render_index() -> str:
     rows = "\n".join(
         f"| {e.number} | [{e.title}]({page_path(e).removeprefix('exercises/')}) | "
-        f"{', '.join(str(TRACK[tag].number) for tag in e.builds_on) or '-'} | {len(e.scenarios)} |"
+        f"{', '.join(str(TRACK[tag].number) for tag in e.builds_on) or '-'} | {len(graded(e.scenarios)[0])} |"
         for e in TRACK.values()
     )
     return f"""# Exercises
@@ -82,6 +103,9 @@ Each stub raises `NotImplementedError` and names its exercise and the page to
 read. Each exercise is graded on its own (your code for it, the reference
 code for the rest), so you can do them in any order; "read first" is the
 order in which the walkthrough explains them.
+
+Only scenarios that run an exercise's own functions grade it (the
+"scenarios" column); each exercise page also lists those that do not.
 
 | # | exercise | read first | scenarios |
 |---|---|---|---|
