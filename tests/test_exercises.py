@@ -196,6 +196,12 @@ def test_one_scenario_shows_its_source_and_both_records(student, capsys):
     assert "torch" in out and "your copy" in out and "differs from torch" in out
 
 
+def test_one_ungraded_scenario_still_runs_and_says_so(student, capsys):
+    assert main(["check", str(student), "--scenario", "fresh_module_state"]) == 0
+    out = capsys.readouterr().out
+    assert "Not graded: this scenario does not reach the code of exercise 2" in " ".join(out.split())
+
+
 def test_usage_errors_exit_2(tmp_path, student, capsys):
     assert main(["check", str(tmp_path / "missing")]) == 2
     assert main(["check", str(student), "--exercise", "99"]) == 2
