@@ -42,6 +42,10 @@ fi
 "$VENV/bin/python" -c "import torch, sys; sys.exit(torch.__version__.split('+')[0] != '{torch}')" 2> /dev/null \\
     || "$VENV/bin/pip" install -q "torch=={torch}" --index-url {index}
 "$VENV/bin/pip" install -q "$SOURCE/minitorch-module" -c "$SOURCE/minitorch-module/constraints.txt"
+# Find once which scenarios reach their exercise's code (only those are graded),
+# so each submission reads the answer instead of running the search again.
+MINITORCH_MODULE_CACHE="${{MINITORCH_MODULE_CACHE:-$SOURCE/cache}}" \
+    "$VENV/bin/python" -m conformance.cli exercises list --course "$SOURCE/course.toml" > /dev/null
 """
 
 RUN_AUTOGRADER = """#!/usr/bin/env bash
@@ -52,6 +56,7 @@ SOURCE="${{SOURCE:-/autograder/source}}"
 SUBMISSION="${{SUBMISSION:-/autograder/submission}}"
 RESULTS="${{RESULTS:-/autograder/results}}"
 PYTHON="${{PYTHON:-${{MINITORCH_VENV:-/opt/minitorch-venv}}/bin/python}}"
+export MINITORCH_MODULE_CACHE="${{MINITORCH_MODULE_CACHE:-$SOURCE/cache}}"
 mkdir -p "$RESULTS"
 rm -f "$RESULTS/results.json"
 "$PYTHON" -m conformance.cli check "$SUBMISSION" --course "$SOURCE/course.toml" --json "$RESULTS/results.json"

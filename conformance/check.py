@@ -4,7 +4,9 @@ How a check runs:
 
 1. The copy's files are read first (no student code runs here): importing
    torch's Module machinery is refused (`provenance.static_problems`).
-2. The package is copied into a scratch folder; a worker process
+2. Only scenarios that run the code of their exercise are graded: which ones
+   do is found on the reference, in a fork of the checker (`reach.py`).
+   The package is copied into a scratch folder; a worker process
    (`conformance/check_worker.py`) imports it there, with the scratch folder
    as its working directory, and runs the scenarios exercise by exercise. For
    exercise N it uses the student's functions of N and the reference for the
@@ -47,6 +49,7 @@ import torch
 from . import check_worker
 from .course import Course, load_course
 from .provenance import static_problems
+from .reach import reaching
 from .registry import all_scenarios, load_scenario_folder
 from .backends import torch_backend
 from .runner import run as run_scenario
@@ -90,6 +93,8 @@ class ExerciseResult:
     exercise: Exercise
     outcomes: list[Outcome] = field(default_factory=list)
     points: float = 10.0
+    # Scenarios tagged with the exercise that never run its code (see reach.py): not graded.
+    ungraded: list[str] = field(default_factory=list)
 
     @property
     def passed(self) -> int:
@@ -468,8 +473,13 @@ def check(
     time_limit: float | None = None,
     course: Course | None = None,
     scenario_names: list[str] | None = None,
+    graded_only: bool = True,
 ) -> CheckResult:
-    """Check the copy in `folder`: each chosen exercise on its own (see the module docstring)."""
+    """Check the copy in `folder`: each chosen exercise on its own (see the module docstring).
+
+    Only scenarios that reach their exercise's code are graded (`reach.py`);
+    `graded_only=False` runs the others too (for `--scenario`).
+    """
     course = course or Course()
     chosen = chosen or course.exercises
     time_limit = time_limit or course.time_limit
@@ -478,8 +488,19 @@ def check(
     scenarios = all_scenarios()
     if scenario_names is not None:
         scenarios = [s for s in scenarios if s.name in scenario_names]
-    results = [ExerciseResult(e, points=course.points_for(e)) for e in chosen]
-    jobs = [_Job(r.exercise.tag, s.name) for r in results for s in scenarios if s.exercise == r.exercise.tag]
+    tags = {e.tag for e in chosen}
+    # Before the oracle's thread starts: the search forks this process.
+    with Oracle.lock:
+        reaches = reaching([s for s in scenarios if s.exercise in tags])
+    results = [
+        ExerciseResult(e, points=course.points_for(e),
+                       ungraded=[s.name for s in scenarios if s.exercise == e.tag and not reaches[s.name]])
+        for e in chosen
+    ]
+    jobs = [
+        _Job(r.exercise.tag, s.name) for r in results for s in scenarios
+        if s.exercise == r.exercise.tag and (reaches[s.name] or not graded_only)
+    ]
     package_dir = _package_dir(Path(folder))
     problems = static_problems(package_dir)
     if problems:
@@ -763,7 +784,7 @@ def _run_one(folder: Path, name: str, course: Course, time_limit: float | None) 
     if scenario is None:
         raise UsageError(f"unknown scenario {name!r}; `minitorch-module compare` lists them by topic")
     exercise = TRACK[scenario.exercise]
-    result = check(folder, [exercise], time_limit, course, scenario_names=[name])
+    result = check(folder, [exercise], time_limit, course, scenario_names=[name], graded_only=False)
     console = Console()
     if result.problem:
         console.print(result.problem, markup=False, highlight=False)
@@ -772,6 +793,8 @@ def _run_one(folder: Path, name: str, course: Course, time_limit: float | None) 
     console.print(TEXT["scenario_source"].format(where=_scenario_place(name)), highlight=False)
     console.print(Syntax(textwrap.dedent(inspect.getsource(scenario.func)), "python"))
     print_outcome(console, outcome, exercise, every_row=True)
+    if result.exercises[0].ungraded:
+        console.print(TEXT["scenario_not_graded"].format(number=exercise.number), highlight=False)
     verdict = "scenario_verdict_pass" if outcome.status == "pass" else "scenario_verdict_fail"
     console.print(TEXT[verdict].format(name=name), highlight=False)
     return 0 if outcome.status == "pass" else 1

@@ -18,7 +18,6 @@ classes), and exercise N's functions are the student's.
 from __future__ import annotations
 
 import faulthandler
-import importlib
 import json
 import os
 import signal
@@ -30,7 +29,7 @@ import minitorch_module as reference
 import torch
 
 from .backends import folder_backend
-from .exercises import PACKAGE, regions
+from .exercises import PACKAGE, locate, regions
 from . import recorder, runner
 from .provenance import Untouched, borrowed
 from .registry import all_scenarios, load_scenario_folder
@@ -53,12 +52,9 @@ class Grafts:
         self.slots: list[tuple[type, str, str, object, object]] = []
         self.own: dict[str, object] = {}
         for region in regions:
-            module_path = ".".join(region.file.relative_to(reference_root).with_suffix("").parts)
-            owner, name = region.qualname.rsplit(".", 1)
-            ref_class = _resolve(importlib.import_module(f"{reference.__name__}.{module_path}"), owner)
+            _, ref_class, name = locate(region, reference.__name__, reference_root)
             try:
-                module = importlib.import_module(f"{package.__name__}.{module_path}")
-                cls = _resolve(module, owner)
+                module, cls, _ = locate(region, package.__name__, reference_root)
             except (ImportError, AttributeError):
                 continue  # the student removed it: its scenarios fail on their own
             own = vars(cls).get(name, self._MISSING)
@@ -74,13 +70,6 @@ class Grafts:
                     delattr(cls, name)
             else:
                 setattr(cls, name, value)
-
-
-def _resolve(module: types.ModuleType, dotted: str) -> type:
-    obj = module
-    for part in dotted.split("."):
-        obj = getattr(obj, part)
-    return obj
 
 
 def _rebind(obj: object, module_globals: dict, owner: type) -> object:

@@ -15,8 +15,9 @@ A small TOML file, e.g. `course.toml` next to the autograder:
     [points]
     registration = 20
 
-An exercise's points are spread evenly over its scenarios: passing 30 of 40
-scenarios of a 20-point exercise gives 15 points.
+An exercise's points are spread evenly over its graded scenarios (those
+that run its code, see `conformance/reach.py`): passing 30 of 40 of a
+20-point exercise gives 15 points.
 """
 
 from __future__ import annotations

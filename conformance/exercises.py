@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib
 import re
 import shutil
 import textwrap
 import json
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 import minitorch_module
 
@@ -63,6 +65,16 @@ def regions(package: Path = PACKAGE) -> list[Region]:
             indent = re.match(r"\s*", lines[first - 1]).group()
             found.append(Region(path, marker["tag"], f"{owner}{node.name}", first, node.end_lineno, indent))
     return found
+
+
+def locate(region: Region, package: str, root: Path = PACKAGE) -> tuple[ModuleType, type, str]:
+    """Where a marked function lives in `package` (the reference or a copy): module, class, name."""
+    path = ".".join(region.file.relative_to(root).with_suffix("").parts)
+    owner, name = region.qualname.rsplit(".", 1)
+    module = found = importlib.import_module(f"{package}.{path}")
+    for part in owner.split("."):
+        found = getattr(found, part)
+    return module, found, name
 
 
 def _functions(tree: ast.AST, owner: str = ""):
@@ -126,7 +138,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     new.add_argument("folder", metavar="DIR", help="a new or empty folder")
     new.add_argument("--only", nargs="+", metavar="N", help="stub only these exercises (numbers or tags)")
     new.add_argument("--lang", metavar="LANG", help="language of the stubs' messages: en or zh (default: from LANG)")
-    sub.add_parser("list", help="list the exercises in order")
+    listing = sub.add_parser("list", help="list the exercises in order, with how many scenarios grade each")
+    listing.add_argument("--course", metavar="FILE", help="a course file: count its hidden scenarios too")
+    listing.add_argument("--ungraded", action="store_true",
+                         help="name the scenarios not graded because they never run the exercise's code")
     grader = sub.add_parser("autograder", help="write a Gradescope bundle and a GitHub Classroom workflow into DIR")
     grader.add_argument("--out", required=True, metavar="DIR", help="a new or empty folder")
     grader.add_argument("--course", metavar="FILE", help="a course file (TOML): exercises, points, hidden scenarios")
@@ -144,13 +159,28 @@ def _empty_folder(path: str) -> Path:
     return folder
 
 
+def _list(args: argparse.Namespace) -> int:
+    """`exercises list`: the track, and how many of each exercise's scenarios are graded."""
+    from .course import load_course
+    from .reach import graded
+    from .registry import load_scenario_folder
+
+    for folder in load_course(Path(args.course)).hidden if args.course else []:
+        load_scenario_folder(folder)
+    for e in TRACK.values():
+        counted, dropped = graded(e.scenarios)
+        after = ", ".join(str(TRACK[n].number) for n in e.builds_on) or "-"
+        extra = f" ({len(dropped)} not graded)" if dropped else ""
+        print(f"{e.number:>2}. {e.title:<36} builds on: {after:<6} {len(counted):>3} graded scenarios{extra:<18} {e.page}")
+        for s in dropped if args.ungraded else []:
+            print(f"      {s.name}: {TEXT['not_graded']}")
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """`minitorch-module exercises new DIR` / `list` / `autograder --out DIR`."""
     if args.action == "list":
-        for e in TRACK.values():
-            after = ", ".join(str(TRACK[n].number) for n in e.builds_on) or "-"
-            print(f"{e.number:>2}. {e.title:<36} builds on: {after:<6} {len(e.scenarios):>3} scenarios  {e.page}")
-        return 0
+        return _list(args)
     if args.action == "autograder":
         from .autograder import write_bundle
         from .course import load_course

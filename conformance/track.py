@@ -384,6 +384,9 @@ Exercises, in order:
     "scenario_verdict_pass": "Your copy agrees with torch on {name}.",
     "scenario_verdict_fail": "Your copy differs from torch on {name}.",
     "scenario_source": "The scenario ({where}):",
+    "scenario_not_graded": "Not graded: this scenario does not reach the code of exercise {number}, "
+    "so it passes whatever that code does.",
+    "not_graded": "not graded: does not reach this exercise's code",
     # The pytest route (`pytest conformance --impl DIR`).
     "pytest_time_limit": "no result after {limit:g} s: an endless loop or a very slow step? "
     "(--scenario-time-limit sets the limit)",

@@ -12,9 +12,11 @@ import textwrap
 import pytest
 
 from conformance import check as checker
+from conformance import registry
 from conformance.cli import main
 from conformance.course import load_course
 from conformance.exercises import PACKAGE, make_student_copy
+from conformance.reach import graded
 from conformance.track import TRACK
 from conformance.usage import UsageError
 
@@ -31,6 +33,12 @@ def hidden_eval_then_train_again(nn, see):
     m.eval()
     m.train()
     see(m[0].training)
+
+
+@scenario("train_eval")
+def hidden_fresh_module_is_training(nn, see):
+    """A hidden scenario that never calls train(): not graded, like a public one."""
+    see(nn.Module().training)
 '''
 
 
@@ -92,6 +100,20 @@ def test_the_bundle_holds_what_gradescope_and_classroom_need(bundle):
     assert "./.minitorch-module" in workflow
 
 
+def test_hidden_scenarios_that_miss_the_exercise_are_not_graded(course_file, monkeypatch, capsys):
+    # Load the hidden folder into this process for one command, then forget it.
+    monkeypatch.setattr(registry, "_SCENARIOS", dict(registry._SCENARIOS))
+    before = set(sys.modules)
+    try:
+        assert main(["exercises", "list", "--course", str(course_file), "--ungraded"]) == 0
+    finally:
+        for name in set(sys.modules) - before:
+            del sys.modules[name]
+    out = capsys.readouterr().out
+    assert "hidden_fresh_module_is_training: not graded" in out
+    assert "hidden_eval_then_train_again" not in out
+
+
 def _run_autograder(bundle, submission, results):
     gradescope = bundle / "gradescope"
     env = dict(os.environ, SOURCE=str(gradescope), SUBMISSION=str(submission), RESULTS=str(results),
@@ -106,8 +128,8 @@ def test_run_autograder_grades_a_solved_and_a_broken_copy(bundle, tmp_path):
     grades = _run_autograder(bundle, solved, tmp_path / "results-solved")
     assert grades["score"] == 30
     assert [t["max_score"] for t in grades["tests"]] == [10, 20]
-    # The hidden scenario was graded, though the copy never saw it.
-    assert f"{len(TRACK['train_eval'].scenarios) + 1}/" in grades["tests"][1]["output"]
+    # The hidden scenario that reaches train() was graded, though the copy never saw it.
+    assert f"{len(graded(TRACK['train_eval'].scenarios)[0]) + 1}/" in grades["tests"][1]["output"]
 
     broken = tmp_path / "broken"
     make_student_copy(broken, [TRACK["train_eval"]])

@@ -10,8 +10,10 @@ import sys
 import pytest
 
 from conformance import check as checker
+from conformance import reach
 from conformance.cli import main
 from conformance.exercises import PACKAGE, make_student_copy, reference_bodies, regions, replace_bodies
+from conformance.reach import graded
 from conformance.registry import EXERCISES, TOPICS, all_scenarios
 from conformance.track import TOPIC_EXERCISE, TRACK, TRACK_TABLE
 
@@ -94,7 +96,52 @@ def test_each_exercise_is_passable_alone(tmp_path, fresh_result):
         result = checker.check(_solve(tmp_path / tag, [tag]), scenario_names=names)
         passing = [r.exercise.tag for r in result.exercises if r.status == "pass"]
         assert passing == [tag], f"only {tag} solved, but passing: {passing}"
-        assert result.exercises[TRACK[tag].number - 1].total == len(TRACK[tag].scenarios)
+        assert result.exercises[TRACK[tag].number - 1].total == len(graded(TRACK[tag].scenarios)[0])
+
+
+def test_a_fresh_copy_earns_nothing_on_any_exercise(fresh_result):
+    # Every graded scenario runs the exercise's own (stubbed) code, so none
+    # can pass on the reference code of the other exercises alone.
+    for r in fresh_result.exercises:
+        assert r.total > 0, f"{r.exercise.tag} has no graded scenario"
+        assert (r.passed, r.score) == (0, 0), f"{r.exercise.tag}: {[o.name for o in r.outcomes if o.status == 'pass']}"
+
+
+def test_only_scenarios_that_reach_the_exercise_are_graded(fresh_result):
+    # Scenarios tagged with an exercise that never run its marked functions
+    # pass on a stub copy: they are listed as not graded, never scored.
+    by_tag = {r.exercise.tag: r for r in fresh_result.exercises}
+    for exercise in TRACK.values():
+        counted, dropped = graded(exercise.scenarios)
+        r = by_tag[exercise.tag]
+        assert [o.name for o in r.outcomes] == [s.name for s in counted]
+        assert r.ungraded == [s.name for s in dropped]
+    # Building a plain Module and reading its dicts never runs registration's code.
+    assert "fresh_module_state" in by_tag["registration"].ungraded
+
+
+def test_reach_is_cached_in_a_file_keyed_by_the_sources(tmp_path, monkeypatch):
+    monkeypatch.setenv("MINITORCH_MODULE_CACHE", str(tmp_path))
+    sample = TRACK["parameter"].scenarios
+    monkeypatch.setattr(reach, "_KNOWN", {})
+    first = reach.reaching(sample)
+    cached = json.loads(reach.cache_file().read_text())
+    assert {s.name: cached[reach._key(s)] for s in sample} == first
+    # A new process (an empty memo) reads the file instead of running anything.
+    monkeypatch.setattr(reach, "_KNOWN", {})
+    monkeypatch.setattr(reach, "_search", lambda *a: pytest.fail("searched again"))
+    monkeypatch.setattr(reach, "_search_in_child", lambda *a: pytest.fail("searched again"))
+    assert reach.reaching(sample) == first
+
+
+def test_exercises_list_shows_graded_counts(capsys):
+    assert main(["exercises", "list", "--ungraded"]) == 0
+    out = capsys.readouterr().out
+    for exercise in TRACK.values():
+        counted, dropped = graded(exercise.scenarios)
+        assert f"{len(counted)} graded scenarios" in out
+        for s in dropped:
+            assert f"{s.name}: not graded" in out
 
 
 def test_a_copy_with_everything_solved_passes_every_exercise(tmp_path, capsys):
@@ -147,6 +194,12 @@ def test_one_scenario_shows_its_source_and_both_records(student, capsys):
     out = capsys.readouterr().out
     assert "def buffer_of_parameter_is_detached(nn, see):" in out
     assert "torch" in out and "your copy" in out and "differs from torch" in out
+
+
+def test_one_ungraded_scenario_still_runs_and_says_so(student, capsys):
+    assert main(["check", str(student), "--scenario", "fresh_module_state"]) == 0
+    out = capsys.readouterr().out
+    assert "Not graded: this scenario does not reach the code of exercise 2" in " ".join(out.split())
 
 
 def test_usage_errors_exit_2(tmp_path, student, capsys):

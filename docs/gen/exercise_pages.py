@@ -12,20 +12,37 @@ from collections.abc import Callable
 
 from conformance.exercises import regions
 from conformance.i18n import translate
+from conformance.reach import graded
 from conformance.track import TRACK, Exercise
 
 from .records import code_dunders
 from .translations import site
-
-from .records import code_dunders
 
 
 def page_path(exercise: Exercise) -> str:
     return f"exercises/{exercise.number:02d}-{exercise.tag}.md"
 
 
+def _table(scenarios: list, lang: str) -> str:
+    t = functools.partial(site, lang=lang)
+    rows = "\n".join(f"| `{s.name}` | {s.topic} | {code_dunders(s.doc)} |" for s in scenarios)
+    return f"| {t('scenario')} | {t('topic')} | {t('what it shows')} |\n|---|---|---|\n{rows}"
+
+
+NOT_GRADED = """These scenarios carry this exercise's tag but never call the functions
+above, so they pass whatever you write there and give no points
+(`--scenario NAME` still runs them)."""
+
+GRADED = """Each one calls at least one of the functions above. The exercise's points
+are spread evenly over them."""
+
+READ_ORDER = """This is the reading order only: the checker grades this exercise with your
+code for it and the reference code for every other exercise, so it passes as
+soon as it is right."""
+
+
 def render(exercise: Exercise, lang: str = "en") -> str:
-    """Goal, what to read, what to write, hints, and the scenarios that check it."""
+    """Goal, what to read, what to write, hints, and the scenarios that grade it."""
     t = functools.partial(site, lang=lang)  # headings and fixed texts
     m = functools.partial(translate, lang=lang, domain="messages")  # what the checker says too
     after = ", ".join(
@@ -38,9 +55,10 @@ def render(exercise: Exercise, lang: str = "en") -> str:
         f"{i}. {m(hint.text)}" + (" *(" + t("for scenarios about:") + f" {', '.join(hint.about)})*" if hint.about else "")
         for i, hint in enumerate(exercise.hints, start=1)
     )
-    scenarios = "\n".join(f"| `{s.name}` | {s.topic} | {code_dunders(s.doc)} |" for s in exercise.scenarios)
+    counted, dropped = graded(exercise.scenarios)
+    not_graded = f"\n## {t('Not graded')}\n\n{t(NOT_GRADED)}\n\n{_table(dropped, lang)}\n" if dropped else ""
     heading = t("Exercise {number}: {title}").format(number=exercise.number, title=m(exercise.title))
-    count = t("The {count} scenarios that check it").format(count=len(exercise.scenarios))
+    count = t("The {count} scenarios that grade it").format(count=len(counted))
     option = f" --lang {lang}" if lang != "en" else ""
     return f"""# {heading}
 
@@ -58,7 +76,7 @@ def render(exercise: Exercise, lang: str = "en") -> str:
 
 ```bash
 minitorch-module check DIR --exercise {exercise.number}{option}
-minitorch-module check DIR --scenario {exercise.scenarios[0].name}{option}   # {t("one scenario, both records in full")}
+minitorch-module check DIR --scenario {counted[0].name}{option}   # {t("one scenario, both records in full")}
 pytest conformance --impl DIR -m {exercise.tag}
 ```
 
@@ -70,15 +88,11 @@ pytest conformance --impl DIR -m {exercise.tag}
 
 ## {count}
 
-| {t("scenario")} | {t("topic")} | {t("what it shows")} |
-|---|---|---|
-{scenarios}
-"""
+{t(GRADED)}
 
+{_table(counted, lang)}
+{not_graded}"""
 
-READ_ORDER = """This is the reading order only: the checker grades this exercise with your
-code for it and the reference code for every other exercise, so it passes as
-soon as it is right."""
 
 INDEX_INTRO = """Rebuild `torch.nn.Module` yourself, one piece at a time, and check each piece
 against real PyTorch. Teachers: see the [teacher's guide](teachers.md)."""
@@ -86,7 +100,9 @@ against real PyTorch. Teachers: see the [teacher's guide](teachers.md)."""
 INDEX_STUBS = """Each stub raises `NotImplementedError` and names its exercise and the page to
 read. Each exercise is graded on its own (your code for it, the reference
 code for the rest), so you can do them in any order; "read first" is the
-order in which the walkthrough explains them."""
+order in which the walkthrough explains them. Only scenarios that run an
+exercise's own functions grade it (the "scenarios" column); each exercise
+page also lists those that do not."""
 
 
 def render_index(lang: str = "en") -> str:
@@ -94,7 +110,7 @@ def render_index(lang: str = "en") -> str:
     m = functools.partial(translate, lang=lang, domain="messages")
     rows = "\n".join(
         f"| {e.number} | [{m(e.title)}]({page_path(e).removeprefix('exercises/')}) | "
-        f"{', '.join(str(TRACK[tag].number) for tag in e.builds_on) or '-'} | {len(e.scenarios)} |"
+        f"{', '.join(str(TRACK[tag].number) for tag in e.builds_on) or '-'} | {len(graded(e.scenarios)[0])} |"
         for e in TRACK.values()
     )
     option = f" --lang {lang}" if lang != "en" else ""

@@ -1,0 +1,199 @@
+"""Which scenarios reach their exercise's code, so only those are graded.
+
+Exercise N is graded with the student's functions for N and the reference for
+everything else. A scenario tagged N that never calls one of N's marked
+functions passes whatever the student wrote, so it proves nothing about N
+and gives no points: it is "not graded" (`exercises list` and the exercise
+pages name these scenarios).
+
+Whether a scenario reaches its exercise is found by running it once on the
+reference clone, in the checker (never on a student's copy), with a trace
+function that watches for the code of the exercise's marked functions. On
+Linux that run happens in a forked child of the checker, which stops each
+scenario at the first call it was looking for and then exits, so an
+interrupted scenario cannot leave global state behind. The answers are kept
+for the life of the process, and in a small cache file: running the
+scenarios that never reach their exercise takes a while, and the answer only
+changes with the source. The file's name is a hash of the reference, this
+checker and torch's version; each entry's key holds a hash of the
+scenario's folder (a teacher's hidden folder has its own).
+`MINITORCH_MODULE_CACHE` names the cache folder ("off": no file).
+The checker reads the file before any student code runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from types import CodeType
+
+import minitorch_module as reference
+import torch
+
+from .backends import clone_backend
+from .exercises import locate, regions
+from .registry import Scenario
+from .runner import run
+
+# Fork a child for the search where that is safe and quick (Linux).
+FORK = sys.platform.startswith("linux")
+# Scenario -> whether it reaches the code of its exercise.
+_KNOWN: dict[Scenario, bool] = {}
+
+
+class _Reached(BaseException):
+    """Stops a scenario in the child: it reached its exercise. Not an Exception, so no scenario catches it."""
+
+
+def _code_of(obj: object) -> list[CodeType]:
+    """The code objects behind a class attribute: a function, a static/class method or a property."""
+    if isinstance(obj, (staticmethod, classmethod)):
+        obj = obj.__func__
+    if isinstance(obj, property):
+        return [f.__code__ for f in (obj.fget, obj.fset, obj.fdel) if f is not None]
+    return [obj.__code__]
+
+
+def marked_code() -> dict[CodeType, str]:
+    """The reference's marked functions: code object -> exercise tag."""
+    found = {}
+    for region in regions():
+        _, owner, name = locate(region, reference.__name__)
+        for code in _code_of(vars(owner)[name]):
+            found[code] = region.tag
+    return found
+
+
+def _search(scenarios: list[Scenario], stop_early: bool) -> list[bool]:
+    """Run each scenario on the reference; note whether it calls its exercise's code."""
+    codes, backend = marked_code(), clone_backend()
+    found = []
+    for scenario in scenarios:
+        reached = False
+
+        def watch(frame, event, arg):
+            nonlocal reached
+            # Called once per new Python frame; returning None traces no lines.
+            if codes.get(frame.f_code) == scenario.exercise:
+                reached = True
+                if stop_early:
+                    raise _Reached
+            return None
+
+        sys.settrace(watch)
+        try:
+            run(scenario, backend)
+        except _Reached:
+            pass
+        finally:
+            sys.settrace(None)
+        found.append(reached)
+    return found
+
+
+def _search_in_child(scenarios: list[Scenario]) -> list[bool] | None:
+    """`_search` in a forked child (quick: it stops at the first hit); None if the child failed."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: answer on the pipe, then exit whatever happened
+        code = 1
+        try:
+            os.close(read)
+            with os.fdopen(write, "w") as pipe:
+                json.dump(_search(scenarios, stop_early=True), pipe)
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    with os.fdopen(read) as pipe:
+        text = pipe.read()
+    status = os.waitpid(pid, 0)[1]
+    try:
+        found = json.loads(text)
+    except ValueError:
+        return None
+    ok = os.waitstatus_to_exitcode(status) == 0 and isinstance(found, list) and len(found) == len(scenarios)
+    return [bool(x) for x in found] if ok else None
+
+
+def _digest(folder: Path, files: list[Path], salt: str = "") -> str:
+    """A hash of some files of `folder`: their names there and their text."""
+    digest = hashlib.sha256(salt.encode())
+    for path in sorted(files):
+        digest.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()[:24]
+
+
+def cache_file() -> Path | None:
+    """The cache file for the current reference and checker, or None when caching is off."""
+    folder = os.environ.get("MINITORCH_MODULE_CACHE")
+    if folder == "off":
+        return None
+    if not folder:
+        folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "minitorch-module"
+    package, here = Path(reference.__file__).parent, Path(__file__).parent
+    checker = [here / name for name in ("reach.py", "runner.py", "recorder.py", "backends.py", "exercises.py", "normalize.py")]
+    versions = f"{torch.__version__} {sys.version_info[:2]}"
+    return Path(folder) / f"reach-{_digest(package, list(package.rglob('*.py')), _digest(here, checker, versions))}.json"
+
+
+@functools.lru_cache(maxsize=None)
+def _folder_digest(folder: Path) -> str:
+    return _digest(folder, list(folder.glob("*.py")))
+
+
+def _key(scenario: Scenario) -> str:
+    """A scenario's entry in the cache: its name and the text of its folder (a hidden folder has its own)."""
+    return f"{scenario.name} {_folder_digest(Path(scenario.func.__code__.co_filename).parent)}"
+
+
+def _read_cache(path: Path | None) -> dict[str, bool]:
+    try:
+        data = json.loads(path.read_text()) if path else {}
+    except (OSError, ValueError):
+        return {}
+    return {k: v for k, v in data.items() if isinstance(v, bool)} if isinstance(data, dict) else {}
+
+
+def _write_cache(path: Path | None, answers: dict[str, bool]) -> None:
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Write then rename, so a reader never sees half a file.
+        with tempfile.NamedTemporaryFile("w", dir=path.parent, delete=False, suffix=".tmp") as out:
+            json.dump({**_read_cache(path), **answers}, out)
+        os.replace(out.name, path)
+    except OSError:
+        pass  # a read-only home: search again next time
+
+
+def reaching(scenarios: list[Scenario]) -> dict[str, bool]:
+    """Scenario name -> whether it runs at least one marked function of its exercise.
+
+    Call it while no other thread of the checker runs torch (the child is a fork).
+    """
+    todo = [s for s in dict.fromkeys(scenarios) if s not in _KNOWN]
+    if todo:
+        path = cache_file()
+        cached = _read_cache(path)
+        _KNOWN.update({s: cached[_key(s)] for s in todo if _key(s) in cached})
+        todo = [s for s in todo if s not in _KNOWN]
+    if todo:
+        found = _search_in_child(todo) if FORK else None
+        if found is None:  # no fork, or the child failed: search here, running each scenario in full
+            found = _search(todo, stop_early=False)
+        _KNOWN.update(zip(todo, found))
+        _write_cache(path, {_key(s): r for s, r in zip(todo, found)})
+    return {s.name: _KNOWN[s] for s in scenarios}
+
+
+def graded(scenarios: list[Scenario]) -> tuple[list[Scenario], list[Scenario]]:
+    """Split scenarios into those graded (they reach their exercise) and those not."""
+    reaches = reaching(scenarios)
+    return [s for s in scenarios if reaches[s.name]], [s for s in scenarios if not reaches[s.name]]
