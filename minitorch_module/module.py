@@ -1668,6 +1668,8 @@ class Module:
             return self._compiled_call_impl(*args, **kwargs)
         return self._call_impl(*args, **kwargs)
 
+    # `model(x)` lands here: `__call__` is just another name for
+    # `_wrapped_call_impl`, as in torch.
     __call__: Callable[..., Any] = _wrapped_call_impl
 
     # `torch.compile` traces `_call_impl` (hooks included) into fast code.

@@ -27,7 +27,7 @@ from gen.torch_map import torch_counterpart  # noqa: E402
 # Switch to True once every def and comment block of the clone follows
 # shared/walkthrough-format.md (issue 14, the source-prose branch): then a
 # row without prose fails the test instead of being listed as expected.
-STRICT_PROSE = False
+STRICT_PROSE = True
 
 PAGE_LIMIT = 400_000  # bytes of HTML per page
 
