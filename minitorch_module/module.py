@@ -1885,3 +1885,23 @@ def _torch_nn_kind(value: Any) -> str | None:
         if cls.__name__ == "Parameter" and cls.__module__ == "torch.nn.parameter":
             return "Parameter"
     return None
+
+
+# The `from __future__ import annotations` at the top keeps every annotation
+# as text, so a method can name `Module` before the class exists. But then
+# `help(Module.zero_grad)` and `inspect.signature` would show 'bool' in
+# quotes, where torch shows the type itself. Now that every name exists, turn
+# the text back into the real objects, once, when this file is imported.
+def _resolve_annotations(cls: type) -> None:
+    """Replace the text annotations of `cls`'s functions by the objects they name."""
+    for value in vars(cls).values():
+        function = getattr(value, "__func__", value)
+        annotations = getattr(function, "__annotations__", None) if callable(function) else None
+        for name, text in (annotations or {}).items():
+            try:
+                annotations[name] = eval(text, function.__globals__) if isinstance(text, str) else text
+            except NameError:
+                continue  # a name only a type checker knows: keep the text
+
+
+_resolve_annotations(Module)
