@@ -1,7 +1,7 @@
 """Render the walkthrough pages from the clone's source.
 
 Each walked-through file becomes one page, or one page per section banner
-for the long files (`module.py`, `containers.py`). Every row from `chunks.py`
+for the long files (`module.py`, `containers.py`, the longer layers). Every row from `chunks.py`
 is prose on the left and our code on the right. After the rows of a method
 come three closed panels, so torch's code sits beside ours without cutting
 through it: PyTorch's code (read from the installed torch now), the method's
@@ -73,7 +73,7 @@ PAGES: dict[str, tuple[str, str]] = {
 
 # The long files: one page per section banner (mkdocs.yml's nav names
 # `walkthrough/<name>/index.md` for them).
-SPLIT = {"module", "hooks", "containers"}
+SPLIT = {"module", "hooks", "containers", "activation", "lazy", "loss", "parametrize", "rnn", "transformer"}
 
 FILES: list[WalkedFile] = [
     WalkedFile(name, relative, title, split=name in SPLIT) for name, (relative, title) in PAGES.items()

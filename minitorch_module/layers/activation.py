@@ -281,6 +281,11 @@ class RReLU(Module):
         return f"lower={self.lower}, upper={self.upper}{_inplace_suffix(self)}"
 
 
+# ------------------------------------------------------------------
+# From ELU to Softplus
+# ------------------------------------------------------------------
+
+
 class _AlphaActivation(Module):
     """Shared code of ELU and CELU: a smooth negative part scaled by `alpha`."""
 
@@ -385,6 +390,11 @@ class Softplus(Module):
     def extra_repr(self) -> str:
         """Both settings, named."""
         return f"beta={self.beta}, threshold={self.threshold}"
+
+
+# ------------------------------------------------------------------
+# From Softshrink to Softmax2d
+# ------------------------------------------------------------------
 
 
 class _Shrink(Module):

@@ -230,6 +230,10 @@ class RNNBase(Module):
         for weight in self.parameters():
             init.uniform_(weight, -stdv, stdv)
 
+    # ------------------------------------------------------------------
+    # RNNBase: checking the inputs and running the op
+    # ------------------------------------------------------------------
+
     # -- Checks on the inputs --
 
     def check_input(self, input: torch.Tensor, batch_sizes: torch.Tensor | None) -> None:
