@@ -106,6 +106,9 @@ EQUIVALENT: dict[str, str] = {
     "_canonical_masks": "torch.nn.functional._canonical_mask",
     # module.py: torch does not warn about a foreign module; the routing is in __setattr__.
     "_torch_nn_kind": "torch.nn.Module.__setattr__",
+    # torch's module.py keeps real types in its annotations, so it needs no
+    # such step; zero_grad is the example our comment names.
+    "_resolve_annotations": "torch.nn.Module.zero_grad",
     # conv.py: torch computes the weight shape inline in its constructor.
     "_ConvNd._weight_shape": "torch.nn.modules.conv._ConvNd.__init__",
     "_ConvTransposeNd._weight_shape": "torch.nn.modules.conv._ConvNd.__init__",
