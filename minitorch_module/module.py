@@ -1904,4 +1904,5 @@ def _resolve_annotations(cls: type) -> None:
                 continue  # a name only a type checker knows: keep the text
 
 
+# Called here, at the end of the file: only now does every name they use exist.
 _resolve_annotations(Module)
