@@ -19,6 +19,12 @@ checker and torch's version; each entry's key holds a hash of the
 scenario's folder (a teacher's hidden folder has its own).
 `MINITORCH_MODULE_CACHE` names the cache folder ("off": no file).
 The checker reads the file before any student code runs.
+
+A fork is safe only before torch has started its pool of worker threads: a
+forked child of a process that already ran parallel torch code can hang
+forever waiting for threads it does not have. The checker searches before
+it runs anything; the docs build and `exercises list`, which ran scenarios
+already, ask a fresh interpreter instead (`python -m conformance.reach`).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import functools
 import hashlib
 import json
 import os
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -37,7 +44,7 @@ import torch
 
 from .backends import clone_backend
 from .exercises import locate, regions
-from .registry import Scenario
+from .registry import Scenario, all_scenarios
 from .runner import run
 
 # Fork a child for the search where that is safe and quick (Linux).
@@ -173,10 +180,30 @@ def _write_cache(path: Path | None, answers: dict[str, bool]) -> None:
         pass  # a read-only home: search again next time
 
 
-def reaching(scenarios: list[Scenario]) -> dict[str, bool]:
+def _search_in_fresh_process(scenarios: list[Scenario]) -> list[bool] | None:
+    """`_search_in_child`, run by a new interpreter whose torch has no threads yet.
+
+    None if a scenario is not one of the registered ones (a teacher's hidden
+    folder: only the checker loads those) or the interpreter failed.
+    """
+    names = [s.name for s in scenarios]
+    if not set(names) <= {s.name for s in all_scenarios()}:
+        return None
+    done = subprocess.run([sys.executable, "-m", "conformance.reach", *names], capture_output=True, text=True)
+    try:
+        # Scenarios may print; the answer is the last line.
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+    return [bool(x) for x in found] if done.returncode == 0 and len(found) == len(names) else None
+
+
+def reaching(scenarios: list[Scenario], fresh_process: bool = False) -> dict[str, bool]:
     """Scenario name -> whether it runs at least one marked function of its exercise.
 
-    Call it while no other thread of the checker runs torch (the child is a fork).
+    The checker calls it before torch runs anything in its process (the
+    search forks). A caller that already ran torch code passes
+    `fresh_process=True`.
     """
     todo = [s for s in dict.fromkeys(scenarios) if s not in _KNOWN]
     if todo:
@@ -185,8 +212,10 @@ def reaching(scenarios: list[Scenario]) -> dict[str, bool]:
         _KNOWN.update({s: cached[_key(s)] for s in todo if _key(s) in cached})
         todo = [s for s in todo if s not in _KNOWN]
     if todo:
-        found = _search_in_child(todo) if FORK else None
-        if found is None:  # no fork, or the child failed: search here, running each scenario in full
+        found = None
+        if FORK:
+            found = _search_in_fresh_process(todo) if fresh_process else _search_in_child(todo)
+        if found is None:  # no fork, or it failed: search here, running each scenario in full
             found = _search(todo, stop_early=False)
         _KNOWN.update(zip(todo, found))
         _write_cache(path, {_key(s): r for s, r in zip(todo, found)})
@@ -194,6 +223,17 @@ def reaching(scenarios: list[Scenario]) -> dict[str, bool]:
 
 
 def graded(scenarios: list[Scenario]) -> tuple[list[Scenario], list[Scenario]]:
-    """Split scenarios into those graded (they reach their exercise) and those not."""
-    reaches = reaching(scenarios)
+    """Split scenarios into those graded (they reach their exercise) and those not.
+
+    For the docs and `exercises list`, which may have run torch code already.
+    """
+    reaches = reaching(scenarios, fresh_process=True)
     return [s for s in scenarios if reaches[s.name]], [s for s in scenarios if not reaches[s.name]]
+
+
+if __name__ == "__main__":
+    # `python -m conformance.reach NAME...`: the search for these scenarios,
+    # as one JSON list on the last line (see `_search_in_fresh_process`).
+    by_name = {s.name: s for s in all_scenarios()}
+    chosen = [by_name[name] for name in sys.argv[1:]]
+    print(json.dumps(_search_in_child(chosen) or _search(chosen, stop_early=False)))
