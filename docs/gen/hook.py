@@ -12,8 +12,8 @@
 - `on_post_page` loads the Mermaid script only on pages that draw a diagram.
 - Both editions: mkdocs-static-i18n builds English, then Chinese under zh/.
   Generated pages are rendered in the language of the build (see
-  `translations.py`); `on_post_page` and `on_post_build` make Material's
-  language switch work with that plugin.
+  `translations.py`); `on_post_page` makes Material's language switch
+  follow its own links to the page's twin.
 Registered in mkdocs.yml under `hooks:`.
 """
 
@@ -179,36 +179,20 @@ def on_page_markdown(markdown: str, page: object = None, **kwargs: object) -> st
     return _OLD_LINK.sub(_relink, examples.expand(markdown, lang))
 
 
-def on_post_build(config: MkDocsConfig, **kwargs: object) -> None:
-    """MkDocs event: give each edition a sitemap.
-
-    Material's language switch reads the sitemap.xml of every language to
-    find the same page there; mkdocs-static-i18n writes one, at the root,
-    that lists both editions.
-    """
-    sitemap = Path(config.site_dir) / "sitemap.xml"
-    for lang in LANGUAGES[1:]:
-        if sitemap.exists() and (Path(config.site_dir) / lang).is_dir():
-            (Path(config.site_dir) / lang / "sitemap.xml").write_bytes(sitemap.read_bytes())
-
-
-# Material fetches sitemap.xml beside each <link rel="alternate"> of a page's
-# head. The plugin points those links at the same page in each language
-# (right for the switch in the header), so point the head's links at the
-# language roots, where the sitemaps are.
-_ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="(\w+)">')
+# Material's language switch first looks for the page in the other
+# language's sitemap.xml (found beside each <link rel="alternate"> of the
+# head) and, if it is not listed, goes to that language's home page. Without
+# a `site_url` the sitemap's addresses cannot be parsed, so the lookup always
+# failed. Every page has a twin (tests/test_site_browser.py checks it), and
+# the switch's own links already point at it: drop the head's alternate
+# links, and the switch simply follows its link.
+_ALTERNATE_LINK = re.compile(r'<link rel="alternate" href="[^"]*" hreflang="\w+">\n?')
 
 
 def on_post_page(output: str, page: object, config: object, **kwargs: object) -> str:
-    """MkDocs event: the head's alternate links lead to each edition's root;
-    load Mermaid (2.5 MB) only where a diagram is drawn."""
-    up = "../" * page.url.count("/") or "./"  # type: ignore[attr-defined]
-
-    def root(match: re.Match) -> str:
-        lang = match[1]
-        return f'<link rel="alternate" href="{up}{"" if lang == LANGUAGES[0] else lang + "/"}" hreflang="{lang}">'
-
-    output = _ALTERNATE_LINK.sub(root, output)
+    """MkDocs event: no alternate links in the head (see above); load Mermaid
+    (2.5 MB) only where a diagram is drawn."""
+    output = _ALTERNATE_LINK.sub("", output)
     if 'class="mermaid"' not in output:
         return output
     src = get_relative_url(MERMAID_SCRIPT, page.url)  # type: ignore[attr-defined]
