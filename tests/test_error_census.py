@@ -26,6 +26,7 @@ import torch.nn.modules.module
 import torch.nn.modules.padding
 import torch.nn.modules.sparse
 import torch.nn.parameter
+import torch.nn.utils.parametrize
 
 from conformance.backends import torch_backend
 from conformance.registry import all_scenarios
@@ -43,6 +44,8 @@ FILES = {
     "sparse.py": Path(torch.nn.modules.sparse.__file__),
     "flatten.py": Path(torch.nn.modules.flatten.__file__),
     "dropout.py": Path(torch.nn.modules.dropout.__file__),
+    # Module machinery the clone writes from scratch in minitorch_module/utils.
+    "parametrize.py": Path(torch.nn.utils.parametrize.__file__),
 }
 
 # Classes of a census file that this census skips, with the reason.
@@ -63,9 +66,15 @@ SKIPPED_CLASSES: dict[str, tuple[str, ...]] = {"activation.py": ("MultiheadAtten
 # | internal assertion   | _apply: four AssertionErrors                 | guarded by the code just above    |
 # | internal helper      | _WrappedHook.__call__ / __setstate__         | private API, module already freed |
 # | lazy modules         | UninitializedTensorMixin (3 raises)          | the clone has no lazy modules     |
+# | abstract method      | padding: _CircularPadNd._check_input_dim     | every subclass overrides it       |
+# | TorchScript/tracing  | parametrize: 6 RuntimeErrors                 | need torch.jit                    |
+# | internal assertion   | parametrize: 8 AssertionErrors               | guarded by the code just above    |
+# | opaque objects       | parametrize: ParametrizationList.__init__    | needs a registered opaque type    |
+# | tensor subclass      | parametrize: remove_parametrizations         | needs a subclass whose set_ fails |
 _INTERNAL_ASSERT = "internal assertion: the lines above make it impossible"
 _WRAPPED_HOOK = "internal helper: only a private _WrappedHook whose module was freed"
 _LAZY = "lazy modules: UninitializedParameter is not part of the clone"
+_SCRIPTING = "TorchScript or tracing only (torch.jit)"
 UNREACHABLE: dict[tuple[str, str, str], str] = {
     ("module.py", "Module.register_buffer", 'raise RuntimeError("ScriptModule does not support non-persis'): (
         "JIT only: needs a torch.jit.ScriptModule"
@@ -80,6 +89,19 @@ UNREACHABLE: dict[tuple[str, str, str], str] = {
     ("module.py", "_WrappedHook.__setstate__", "raise RuntimeError("): _WRAPPED_HOOK,
     ("padding.py", "_CircularPadNd._check_input_dim", "raise NotImplementedError"): (
         "abstract method: every CircularPad class overrides it"
+    ),
+    ("parametrize.py", "ParametrizationList.__init__", "raise ValueError( f\"'right_inverse' must return a Tensor or a reference-type"): (
+        "opaque objects: needs a registered torch._opaque_base.OpaqueBase type"
+    ),
+    ("parametrize.py", "ParametrizationList.forward", "raise RuntimeError("): _SCRIPTING,
+    ("parametrize.py", "_inject_property.get_parametrized", "raise RuntimeError("): _SCRIPTING,
+    ("parametrize.py", "_inject_property.set_original", "raise RuntimeError("): _SCRIPTING,
+    ("parametrize.py", "_inject_property", "raise AssertionError("): _INTERNAL_ASSERT,
+    ("parametrize.py", "register_parametrization", "raise AssertionError("): _INTERNAL_ASSERT,
+    ("parametrize.py", "remove_parametrizations", "raise AssertionError("): _INTERNAL_ASSERT,
+    ("parametrize.py", "transfer_parametrizations_and_params", "raise AssertionError("): _INTERNAL_ASSERT,
+    ("parametrize.py", "remove_parametrizations", "raise RuntimeError("): (
+        "needs a tensor subclass whose set_() fails"
     ),
     ("parameter.py", "UninitializedTensorMixin.shape", "raise RuntimeError("): _LAZY,
     ("parameter.py", "UninitializedTensorMixin.share_memory_", "raise RuntimeError("): _LAZY,
@@ -126,7 +148,11 @@ def raises_in(file: str, path: Path) -> list[Raise]:
                 visit(child, f"{scope}.{child.name}" if scope else child.name)
                 continue
             if isinstance(child, ast.Raise):
-                found.append(Raise(file, scope, child.lineno, lines[child.lineno - 1].strip()))
+                # `raise ValueError(` alone says little: add the line that follows.
+                text = lines[child.lineno - 1].strip()
+                if text.endswith("("):
+                    text += " " + lines[child.lineno].strip()
+                found.append(Raise(file, scope, child.lineno, text))
             visit(child, scope)
 
     visit(ast.parse(source), "")
