@@ -85,7 +85,13 @@ _OPERATOR_SYNTAX = {
 
 
 def scenarios_for_def(item: "PublicDef") -> list[Scenario]:
-    """Scenarios for a method: by name, else by the syntax or class that runs it."""
+    """Scenarios for a method: tagged with it, else by name, else by the syntax or class that runs it."""
+    # A scenario tagged "LeakyReLU.forward" is about exactly this method
+    # (for a private base, about the method of one of its public users).
+    titles = {f"{owner}.{item.name}" for owner in (item.users or (item.owner,)) if owner}
+    tagged = [s for s in all_scenarios() if titles & set(s.methods)]
+    if tagged:
+        return tagged
     found = scenarios_for(item.name)
     if found or not item.owner:
         return found
