@@ -3,8 +3,9 @@
 The test reads the installed torch's `module.py`, `container.py`,
 `parameter.py` and the other files the clone mirrors (`FILES`) with `ast`,
 lists every `raise` statement, runs every scenario on the torch backend
-under a small line tracer, and lists the raises never reached. Each raise is either reached (so its error was compared with ours)
-or listed in `UNREACHABLE` below with a reason. The test fails otherwise.
+under a small line tracer, and lists the raises never reached. Each raise
+is either reached (so its error was compared with ours) or listed in
+`UNREACHABLE` below with a reason. The test fails otherwise.
 
 Run it alone to see the census: `pytest tests/test_error_census.py -q -s`.
 """
