@@ -1,10 +1,11 @@
 """Error census: do the scenarios reach every `raise` in torch's Module code?
 
 The test reads the installed torch's `module.py`, `container.py`,
-`parameter.py` and the layer files the clone mirrors (`FILES`) with `ast`, lists every `raise` statement, runs every scenario
-on the torch backend under a small line tracer, and lists the raises never
-reached. Each raise is either reached (so its error was compared with ours)
-or listed in `UNREACHABLE` below with a reason. The test fails otherwise.
+`parameter.py` and the other files the clone mirrors (`FILES`) with `ast`,
+lists every `raise` statement, runs every scenario on the torch backend
+under a small line tracer, and lists the raises never reached. Each raise
+is either reached (so its error was compared with ours) or listed in
+`UNREACHABLE` below with a reason. The test fails otherwise.
 
 Run it alone to see the census: `pytest tests/test_error_census.py -q -s`.
 """
@@ -30,6 +31,7 @@ import torch.nn.modules.rnn
 import torch.nn.modules.sparse
 import torch.nn.modules.transformer
 import torch.nn.parameter
+import torch.nn.utils.parametrize
 
 from conformance.backends import torch_backend
 from conformance.registry import all_scenarios
@@ -52,6 +54,8 @@ FILES = {
     "dropout.py": Path(torch.nn.modules.dropout.__file__),
     "rnn.py": Path(torch.nn.modules.rnn.__file__),
     "transformer.py": Path(torch.nn.modules.transformer.__file__),
+    # Module machinery the clone writes from scratch in minitorch_module/utils.
+    "parametrize.py": Path(torch.nn.utils.parametrize.__file__),
 }
 
 # Classes of a census file that this census skips, with the reason.
@@ -73,8 +77,14 @@ SKIPPED_CLASSES: dict[str, tuple[str, ...]] = {"activation.py": ("MultiheadAtten
 # | internal helper      | _WrappedHook.__call__ / __setstate__         | private API, module already freed |
 # | abstract method      | _LazyConvXdMixin._get_num_spatial_dims       | every lazy conv class defines it  |
 # | internal assertion   | rnn.py RNN.forward: hx must not be None      | hx is set on every path above     |
+# | abstract method      | padding: _CircularPadNd._check_input_dim     | every subclass overrides it       |
+# | TorchScript/tracing  | parametrize: 6 RuntimeErrors                 | need torch.jit                    |
+# | internal assertion   | parametrize: 8 AssertionErrors               | guarded by the code just above    |
+# | opaque objects       | parametrize: ParametrizationList.__init__    | needs a registered opaque type    |
+# | tensor subclass      | parametrize: remove_parametrizations         | needs a subclass whose set_ fails |
 _INTERNAL_ASSERT = "internal assertion: the lines above make it impossible"
 _WRAPPED_HOOK = "internal helper: only a private _WrappedHook whose module was freed"
+_SCRIPTING = "TorchScript or tracing only (torch.jit)"
 UNREACHABLE: dict[tuple[str, str, str], str] = {
     ("module.py", "Module.register_buffer", 'raise RuntimeError("ScriptModule does not support non-persis'): (
         "JIT only: needs a torch.jit.ScriptModule"
@@ -94,6 +104,19 @@ UNREACHABLE: dict[tuple[str, str, str], str] = {
         "abstract method: every CircularPad class overrides it"
     ),
     ("rnn.py", "RNN.forward", 'raise AssertionError("hx must not be None")'): _INTERNAL_ASSERT,
+    ("parametrize.py", "ParametrizationList.__init__", "raise ValueError( f\"'right_inverse' must return a Tensor or a reference-type"): (
+        "opaque objects: needs a registered torch._opaque_base.OpaqueBase type"
+    ),
+    ("parametrize.py", "ParametrizationList.forward", "raise RuntimeError("): _SCRIPTING,
+    ("parametrize.py", "_inject_property.get_parametrized", "raise RuntimeError("): _SCRIPTING,
+    ("parametrize.py", "_inject_property.set_original", "raise RuntimeError("): _SCRIPTING,
+    ("parametrize.py", "_inject_property", "raise AssertionError("): _INTERNAL_ASSERT,
+    ("parametrize.py", "register_parametrization", "raise AssertionError("): _INTERNAL_ASSERT,
+    ("parametrize.py", "remove_parametrizations", "raise AssertionError("): _INTERNAL_ASSERT,
+    ("parametrize.py", "transfer_parametrizations_and_params", "raise AssertionError("): _INTERNAL_ASSERT,
+    ("parametrize.py", "remove_parametrizations", "raise RuntimeError("): (
+        "needs a tensor subclass whose set_() fails"
+    ),
 }
 
 # Raises a CPU scenario CAN reach, but the clone does not have the feature
@@ -136,7 +159,11 @@ def raises_in(file: str, path: Path) -> list[Raise]:
                 visit(child, f"{scope}.{child.name}" if scope else child.name)
                 continue
             if isinstance(child, ast.Raise):
-                found.append(Raise(file, scope, child.lineno, lines[child.lineno - 1].strip()))
+                # `raise ValueError(` alone says little: add the line that follows.
+                text = lines[child.lineno - 1].strip()
+                if text.endswith("("):
+                    text += " " + lines[child.lineno].strip()
+                found.append(Raise(file, scope, child.lineno, text))
             visit(child, scope)
 
     visit(ast.parse(source), "")

@@ -221,3 +221,62 @@ def weight_norm_loads_old_weight_g_and_weight_v_checkpoints(nn, see):
     layer = nn.utils.parametrizations.weight_norm(nn.Linear(3, 2))
     see(layer.load_state_dict(old.state_dict()))
     see(layer.weight)
+
+
+def _custom(nn, forward, right_inverse=None):
+    """A parametrization made of two small functions, to provoke each check."""
+
+    class Custom(nn.Module):
+        def forward(self, *tensors):
+            return forward(*tensors)
+
+    if right_inverse is not None:
+        Custom.right_inverse = lambda self, X: right_inverse(X)
+    return Custom()
+
+
+def _first(*tensors):
+    return tensors[0]
+
+
+@scenario("layers", methods=("ParametrizationList.__init__",))
+def parametrize_registration_checks_what_right_inverse_returns(nn, see):
+    """At registration, right_inverse must give a tensor (same dtype and device) or a sequence of tensors."""
+    P = nn.utils.parametrize
+    for bad in (lambda X: 5, lambda X: X.double(), lambda X: X.to("meta"), lambda X: (X, 5)):
+        see.raises(lambda: P.register_parametrization(nn.Linear(2, 2), "weight", _custom(nn, _first, bad)))
+
+
+@scenario("layers", methods=("right_inverse",))
+def parametrize_assignment_checks_what_right_inverse_returns(nn, see):
+    """`layer.weight = X` checks right_inverse's result against the stored original(s)."""
+    P = nn.utils.parametrize
+    one = P.register_parametrization(nn.Linear(2, 2), "weight", _custom(nn, _first, lambda X: X))
+    two = P.register_parametrization(nn.Linear(2, 2), "weight", _custom(nn, _first, lambda X: (X, X)))
+    cases = [
+        (one, lambda X: [X]),
+        (one, lambda X: X.double()),
+        (two, lambda X: 5),
+        (two, lambda X: (X,)),
+        (two, lambda X: (X, X.double())),
+        (two, lambda X: (X, 5)),
+    ]
+    for layer, bad in cases:
+        # The parametrization's right_inverse now misbehaves.
+        layer.parametrizations.weight[0].right_inverse = bad
+        see.raises(lambda: setattr(layer, "weight", torch.ones(2, 2)))
+
+
+@scenario("layers", methods=("register_parametrization",))
+def parametrize_appending_checks_the_new_link(nn, see):
+    """A parametrization added to a chain must keep dtype and shape, and so must its right_inverse."""
+    P = nn.utils.parametrize
+    layer = P.register_parametrization(nn.Linear(2, 3), "weight", _custom(nn, _first))
+    links = [
+        _custom(nn, lambda X: 5),
+        _custom(nn, _first, lambda X: 5),
+        _custom(nn, _first, lambda X: X.double()),
+        _custom(nn, _first, lambda X: X.T),
+    ]
+    for link in links:
+        see.raises(lambda: P.register_parametrization(layer, "weight", link))
