@@ -247,7 +247,7 @@ def parametrize_registration_checks_what_right_inverse_returns(nn, see):
         see.raises(lambda: P.register_parametrization(nn.Linear(2, 2), "weight", _custom(nn, _first, bad)))
 
 
-@scenario("layers", methods=("right_inverse",))
+@scenario("layers", methods=("ParametrizationList.right_inverse",))
 def parametrize_assignment_checks_what_right_inverse_returns(nn, see):
     """`layer.weight = X` checks right_inverse's result against the stored original(s)."""
     P = nn.utils.parametrize
