@@ -38,32 +38,12 @@ FORBIDDEN = (
 TORCH_MACHINERY = ("torch.nn.", "torch.utils.hooks")
 
 
-# The exceptions inside torch.nn.utils: helpers that only do tensor math
-# (clip gradients, flatten parameters into a vector, pad and pack
-# sequences, fold BatchNorm statistics into weights). They take tensors, not
-# modules, so `minitorch_module.utils` re-exports them. The rest of
-# torch.nn.utils (parametrize, weight_norm, stateless, ...) is Module
-# machinery and stays forbidden. Same matching rule as FORBIDDEN.
-ALLOWED = (
-    "torch.nn.utils.clip_grad_norm",
-    "torch.nn.utils.clip_grad_norm_",
-    "torch.nn.utils.clip_grads_with_norm_",
-    "torch.nn.utils.clip_grad_value_",
-    "torch.nn.utils.get_total_norm",
-    "torch.nn.utils.parameters_to_vector",
-    "torch.nn.utils.vector_to_parameters",
-    "torch.nn.utils.fuse_conv_bn_weights",
-    "torch.nn.utils.fuse_linear_bn_weights",
-    "torch.nn.utils.rnn",
-)
-
-
 def _matches(name: str, prefixes: tuple[str, ...]) -> bool:
     return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
 
 
 def _is_forbidden(name: str) -> bool:
-    return _matches(name, FORBIDDEN) and not _matches(name, ALLOWED)
+    return _matches(name, FORBIDDEN)
 
 
 def _dotted(node: ast.Attribute) -> str | None:

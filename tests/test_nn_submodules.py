@@ -28,7 +28,10 @@ def test_submodules_import_like_torch_s():
     from minitorch_module.utils.rnn import pad_sequence
 
     assert F.cross_entropy is torch.nn.functional.cross_entropy
-    assert pad_sequence is torch.nn.utils.rnn.pad_sequence
+    # nn.utils.rnn is the clone's own, and pads as torch's does.
+    sequences = [torch.ones(3, 2), torch.zeros(1, 2)]
+    assert pad_sequence is not torch.nn.utils.rnn.pad_sequence
+    assert torch.equal(pad_sequence(sequences, padding_value=7.0), torch.nn.utils.rnn.pad_sequence(sequences, padding_value=7.0))
 
 
 @pytest.mark.parametrize("name", sorted(nn.utils.NOT_IN_THE_CLONE))

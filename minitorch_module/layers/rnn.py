@@ -18,12 +18,10 @@ import warnings
 import weakref
 from typing import Any
 
-# Tensor math from torch: the fused ops (`_VF`), init functions, and
-# PackedSequence, a plain tuple of tensors (not a Module).
+# Tensor math from torch: the fused ops (`_VF`) and init functions.
 import torch
 from torch import _VF
 from torch.nn import init
-from torch.nn.utils.rnn import PackedSequence
 
 # The clone's own Module and Parameter.
 from ..module import Module
@@ -54,6 +52,15 @@ def _weight_names(layer: int, suffix: str, bias: bool, proj: bool) -> list[str]:
     if proj:
         names += ["weight_hr"]
     return [f"{name}_l{layer}{suffix}" for name in names]
+
+
+
+# A PackedSequence is a named tuple of four tensors. Torch's and the clone's
+# (minitorch_module/utils/rnn.py) look alike, so recognise either by shape
+# rather than import torch's class.
+def _is_packed(value: Any) -> bool:
+    """True for a PackedSequence, the clone's or torch's."""
+    return isinstance(value, tuple) and type(value).__name__ == "PackedSequence" and hasattr(value, "batch_sizes")
 
 
 class RNNBase(Module):
@@ -329,8 +336,10 @@ class RNNBase(Module):
         self._update_flat_weights()
         op = getattr(_VF, _VF_OPS[self.mode])
         # A PackedSequence holds the steps of sequences of different lengths,
-        # sorted longest first; `sorted_indices` gives that order.
-        if isinstance(input, PackedSequence):
+        # sorted longest first; `sorted_indices` gives that order. Ours
+        # (`minitorch_module.utils.rnn`) and torch's are both accepted, and
+        # the output is packed in the same class as the input.
+        if _is_packed(input):
             packed = input
             input, batch_sizes, sorted_indices, unsorted_indices = packed
             if hx is None:
@@ -342,7 +351,7 @@ class RNNBase(Module):
             # The packed form of the op takes `batch_sizes` and no batch_first.
             result = op(input, batch_sizes, hx, self._flat_weights, self.bias, *self._op_flags())
             output, hidden = self._split_result(result)
-            output = PackedSequence(output, batch_sizes, sorted_indices, unsorted_indices)
+            output = type(packed)(output, batch_sizes, sorted_indices, unsorted_indices)
             return output, self.permute_hidden(hidden, unsorted_indices)
         # A plain tensor: batched (3-D) or one unbatched sequence (2-D),
         # which gets a batch dimension of size 1 for the op.

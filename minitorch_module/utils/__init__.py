@@ -1,15 +1,13 @@
-"""`nn.utils`: the tensor-math helpers, re-exported; the Module machinery, left out.
+"""`nn.utils`: clipping gradients, flat parameter vectors, sequences, parametrizations.
 
-Clipping gradients or flattening parameters into one vector only reads and
-writes tensors, so torch's functions work on the clone's parameters as they
-are. The rest of `torch.nn.utils` registers hooks or swaps a module's
-parameters: that is Module machinery, which the clone teaches by writing
-it, so it is never borrowed. `parametrize` and
-`parametrizations.weight_norm` are written here from scratch; the others
-(`parametrizations.orthogonal` and `.spectral_norm`, `weight_norm`, `spectral_norm`,
-`stateless`, `skip_init`, fusing modules) are not in the clone yet. Asking
-for one raises an AttributeError that says so, rather than running torch's
-code on a module it was not written for.
+Like the rest of the clone, nothing here is borrowed from `torch.nn.utils`
+(see shared/DESIGN.md): clipping gradients, flattening parameters into one
+vector and packing sequences are written here on top of torch's tensor ops,
+and `parametrize` and `parametrizations.weight_norm` as Module machinery.
+The others (`parametrizations.orthogonal` and `.spectral_norm`,
+`weight_norm`, `spectral_norm`, `stateless`, `skip_init`, fusing modules) are
+not in the clone yet. Asking for one raises an AttributeError that says so,
+rather than running torch's code on a module it was not written for.
 
 Examples:
     >>> import torch
@@ -20,19 +18,16 @@ Examples:
 """
 
 # Each one takes tensors (or an iterable of them) and returns tensors.
-# (tests/test_from_scratch_rule.py allows exactly these names.)
-from torch.nn.utils import clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
-from torch.nn.utils import parameters_to_vector, vector_to_parameters
-from torch.nn.utils import fuse_conv_bn_weights, fuse_linear_bn_weights
+from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm
+from .convert_parameters import parameters_to_vector, vector_to_parameters
 
-# Padding and packing sequences for recurrent layers: tensor utilities too.
-# `parametrize` is Module machinery, so it is written from scratch here.
+# Padding and packing sequences for recurrent layers, and parametrizations.
 from . import parametrizations, parametrize, rnn
 
 # What `from minitorch_module.utils import *` brings.
 __all__ = [
     "clip_grad_norm", "clip_grad_norm_", "clip_grads_with_norm_", "clip_grad_value_", "get_total_norm",
-    "parameters_to_vector", "vector_to_parameters", "fuse_conv_bn_weights", "fuse_linear_bn_weights", "rnn",
+    "parameters_to_vector", "vector_to_parameters", "rnn",
     "parametrize", "parametrizations",
 ]
 
@@ -46,6 +41,8 @@ NOT_IN_THE_CLONE = {
     # Those that build or copy whole modules.
     "skip_init": "builds a module on the meta device and moves it",
     "fuse_conv_bn_eval": "copies a Conv and BatchNorm module into one",
+    "fuse_conv_bn_weights": "folds BatchNorm statistics into new torch.nn.Parameters",
+    "fuse_linear_bn_weights": "folds BatchNorm statistics into new torch.nn.Parameters",
     "fuse_linear_bn_eval": "copies a Linear and BatchNorm module into one",
     "convert_conv2d_weight_memory_format": "walks a module tree and converts weights",
     "convert_conv3d_weight_memory_format": "walks a module tree and converts weights",
