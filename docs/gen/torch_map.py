@@ -104,6 +104,8 @@ EQUIVALENT: dict[str, str] = {
     "MultiheadAttention._can_use_fast_path": "torch.nn.MultiheadAttention.forward",
     "MultiheadAttention._merge_masks": "torch.nn.MultiheadAttention.merge_masks",
     "_canonical_masks": "torch.nn.functional._canonical_mask",
+    # rnn.py: torch checks `isinstance(input, PackedSequence)` inline in forward.
+    "_is_packed": "torch.nn.LSTM.forward",
     # module.py: torch does not warn about a foreign module; the routing is in __setattr__.
     "_torch_nn_kind": "torch.nn.Module.__setattr__",
     # torch's module.py keeps real types in its annotations, so it needs no
