@@ -46,7 +46,7 @@ import torch
 
 # Everything a forked worker needs is imported here, before any thread
 # starts: a fork in the middle of an import would leave its lock held.
-from . import check_worker
+from . import check_worker, track
 from .course import Course, load_course
 from .provenance import static_problems
 from .reach import reaching
@@ -610,7 +610,9 @@ def _scenario_place(name: str) -> str:
 
 
 def _scenario_doc(name: str) -> str:
-    return next(s.doc for s in all_scenarios() if s.name == name)
+    # In the report's language; a teacher's hidden scenario has no
+    # translation and stays in the English its author wrote.
+    return next(s.doc_in(track.LANGUAGE) for s in all_scenarios() if s.name == name)
 
 
 def outcome_text(outcome: Outcome, exercise: Exercise, every_row: bool = False, width: int = 100) -> str:

@@ -7,8 +7,10 @@ Its Chinese lives in a `.po` catalog keyed by that English text:
     conformance/locale/zh/LC_MESSAGES/<domain>.po    the Chinese
 
 Domains: `walkthrough` (the clone's comment blocks, the walkthrough prose),
-`site` (headings and fixed texts of the generated pages) and `messages`
-(what `minitorch-module check` and the exercises tell a student).
+`site` (headings and fixed texts of the generated pages), `messages`
+(what `minitorch-module check` and the exercises tell a student) and
+`scenarios` (what each scenario does: its docstring, shown on the site and
+in `check`'s report).
 
 When an English text changes, extraction (`python docs/gen/translations.py`)
 rewrites the template and merges it into each catalog the way `msgmerge`
@@ -40,7 +42,7 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
 LOCALE_DIR = Path(__file__).parent / "locale"
-DOMAINS = ("walkthrough", "site", "messages")
+DOMAINS = ("walkthrough", "site", "messages", "scenarios")
 LANGUAGES = ("en", "zh")  # English is the source; the rest have catalogs
 TRANSLATED = tuple(lang for lang in LANGUAGES if lang != "en")
 
@@ -181,6 +183,13 @@ def message_texts() -> list[tuple[str, str]]:
         found += [(exercise.title, place), (exercise.goal, place)]
         found += [(hint.text, place) for hint in exercise.hints]
     return found
+
+
+def scenario_texts() -> list[tuple[str, str]]:
+    """Every scenario's docstring (the `scenarios` domain), grouped by topic."""
+    from .registry import all_scenarios
+
+    return [(s.doc, f"topic: {s.topic}") for s in sorted(all_scenarios(), key=lambda s: (s.topic, s.name))]
 
 
 # ---------------------------------------------------------------- hand-written pages

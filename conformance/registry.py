@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import inspect
 import pkgutil
 import sys
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from pathlib import Path
 from typing import Callable
 
 # Topics and exercises come from the one exercise table in `track.py`.
+from .i18n import translate
 from .track import TOPIC_EXERCISE, TOPICS, TRACK
 
 # The exercise track, in walkthrough order: tag -> title.
@@ -31,7 +33,12 @@ class Scenario:
 
     @property
     def doc(self) -> str:
-        return (self.func.__doc__ or "").strip()
+        """What the scenario does, in English (its docstring)."""
+        return inspect.cleandoc(self.func.__doc__ or "")
+
+    def doc_in(self, lang: str | None) -> str:
+        """The docstring in `lang`: from the `scenarios` catalog, English when stale."""
+        return str(translate(self.doc, lang, "scenarios"))
 
 
 _SCENARIOS: dict[str, Scenario] = {}

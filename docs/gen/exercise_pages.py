@@ -25,7 +25,7 @@ def page_path(exercise: Exercise) -> str:
 
 def _table(scenarios: list, lang: str) -> str:
     t = functools.partial(site, lang=lang)
-    rows = "\n".join(f"| `{s.name}` | {s.topic} | {code_dunders(s.doc)} |" for s in scenarios)
+    rows = "\n".join(f"| `{s.name}` | {s.topic} | {code_dunders(s.doc_in(lang))} |" for s in scenarios)
     return f"| {t('scenario')} | {t('topic')} | {t('what it shows')} |\n|---|---|---|\n{rows}"
 
 

@@ -147,7 +147,7 @@ def render_family(family: Family, lang: str = "en") -> str:
     for name in family.scenarios:
         comparison = results()[name]
         out.append(f"## `{name}` {{ #{name} }}\n")
-        out.append(records.example(comparison, named=False))
+        out.append(records.example(comparison, named=False, lang=lang))
     return "\n".join(out)
 
 
@@ -168,35 +168,45 @@ def render_families_index(lang: str = "en") -> str:
 REPORT_PAGE_BUDGET = 85_000
 
 
-def _scenario_block(c: Comparison) -> str:
+def _scenario_block(c: Comparison, lang: str) -> str:
     s = c.scenario
     links = method_links(s, "../")
-    links += [f"[family: {f.title}](../{page_path(f)}#{s.name})" for f in families_of_scenario(s.name)]
+    family = site("family:", lang)
+    links += [f"[{family} {site(f.title, lang)}](../{page_path(f)}#{s.name})" for f in families_of_scenario(s.name)]
     return "\n".join([
         f"### `{s.name}` {{ #{s.name} }}\n",
-        f"{records.code_dunders(s.doc)} — **{records.verdict(c)}** · source: `{records.source_location(s)}`"
-        + (f" · read: {', '.join(links)}" if links else "")
+        f"{records.code_dunders(s.doc_in(lang))} — **{records.verdict(c, lang)}** · "
+        f"{site('source:', lang)} `{records.source_location(s)}`"
+        + (f" · {site('read:', lang)} {', '.join(links)}" if links else "")
         + "\n",
-        '??? note "Program and outputs"\n\n' + records.example(c, indent="    ", named=False),
+        f'??? note "{site("Program and outputs", lang)}"\n\n' + records.example(c, indent="    ", named=False, lang=lang),
     ])
 
 
 @functools.lru_cache(maxsize=None)
-def report_parts() -> dict[str, list[tuple[str, str]]]:
-    """Topic -> its pages: (site path, markdown of its scenarios), in order."""
+def report_parts(lang: str = "en") -> dict[str, list[tuple[str, str]]]:
+    """Topic -> its pages: (site path, markdown of its scenarios), in order.
+
+    Pages are cut by the size of the English, so both languages have the
+    same pages.
+    """
     from .walkthrough import results
 
     _report_pages.cache_clear()
     found: dict[str, list[tuple[str, str]]] = {}
     for topic in TOPICS:
-        blocks = [(c.scenario.name, _scenario_block(c)) for c in results().values() if c.scenario.topic == topic]
+        blocks = [(c.scenario.name, _scenario_block(c, "en")) for c in results().values() if c.scenario.topic == topic]
         parts: list[list[tuple[str, str]]] = [[]]
         for name, block in blocks:
             if parts[-1] and sum(len(b) for _, b in parts[-1]) + len(block) > REPORT_PAGE_BUDGET:
                 parts.append([])
             parts[-1].append((name, block))
+        by_name = {c.scenario.name: c for c in results().values()}
         found[topic] = [
-            (f"conformance/{topic}.md" if i == 0 else f"conformance/{topic}-{i + 1}.md", "\n".join(b for _, b in part))
+            (
+                f"conformance/{topic}.md" if i == 0 else f"conformance/{topic}-{i + 1}.md",
+                "\n".join(b if lang == "en" else _scenario_block(by_name[name], lang) for name, b in part),
+            )
             for i, part in enumerate(parts)
         ]
     return found
@@ -238,18 +248,18 @@ def render_report_index(lang: str = "en") -> str:
     for topic, about in TOPICS.items():
         items = [c for c in all_results if c.scenario.topic == topic]
         n = sum(c.agree for c in items)
-        out.append(f"| [{topic}]({topic}.md) | {records.code_dunders(about)} | {len(items)} | {n} | {len(items) - n} |")
+        out.append(f"| [{topic}]({topic}.md) | {records.code_dunders(site(about, lang))} | {len(items)} | {n} | {len(items) - n} |")
     return "\n".join(out) + "\n"
 
 
 def _report_page(topic: str, i: int, lang: str) -> str:
-    parts = report_parts()[topic]
+    parts = report_parts(lang)[topic]
     markdown = parts[i][1]
     part = " " + site("(part {number} of {count})", lang).format(number=i + 1, count=len(parts)) if len(parts) > 1 else ""
     others = " · ".join(
         f"[{site('part {number}', lang).format(number=j + 1)}]({p.removeprefix('conformance/')})" for j, (p, _) in enumerate(parts)
     )
-    head = f"# {site('Conformance', lang)}: {topic}{part}\n\n{records.code_dunders(TOPICS[topic])}.\n\n"
+    head = f"# {site('Conformance', lang)}: {topic}{part}\n\n{records.code_dunders(site(TOPICS[topic], lang))}.\n\n"
     if part:
         head += f"{site('Pages:', lang)} {others}\n\n"
     return head + markdown

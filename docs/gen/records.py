@@ -21,6 +21,8 @@ from typing import Any
 from conformance.registry import Scenario
 from conformance.runner import Comparison
 
+from .translations import site
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -161,12 +163,16 @@ def _label(label: str) -> str:
     return _code(text)
 
 
-def table(comparison: Comparison) -> str:
-    """torch and the clone side by side, one row per observation; differences marked."""
+def table(comparison: Comparison, lang: str = "en") -> str:
+    """torch and the clone side by side, one row per observation; differences marked.
+
+    The headings follow `lang`; the records stay as the programs made them.
+    """
     expected, actual = comparison.expected.entries, comparison.actual.entries
+    same_text, differs_text = site("same", lang), site("differs ✗", lang)
     out = [
-        '<table class="wt-record"><thead><tr><th>what the program looked at</th>'
-        "<th>torch</th><th>clone</th><th></th></tr></thead><tbody>"
+        f'<table class="wt-record"><thead><tr><th>{site("what the program looked at", lang)}</th>'
+        f"<th>torch</th><th>{site('clone', lang)}</th><th></th></tr></thead><tbody>"
     ]
     for i in range(max(len(expected), len(actual))):
         left = expected[i] if i < len(expected) else None
@@ -174,17 +180,17 @@ def table(comparison: Comparison) -> str:
         same = left is not None and right is not None and left[1] == right[1]
         label = (left or right)[0]
         cells = [describe(e[1]) if e is not None else "(nothing)" for e in (left, right)]
-        mark = "same" if same else '<strong class="wt-differs">differs ✗</strong>'
+        mark = same_text if same else f'<strong class="wt-differs">{differs_text}</strong>'
         row_class = "" if same else ' class="wt-differ"'
         out.append(f"<tr{row_class}><td>{_label(label)}</td><td>{cells[0]}</td><td>{cells[1]}</td><td>{mark}</td></tr>")
     if not expected and not actual:
-        out.append('<tr><td colspan="4">(nothing recorded)</td></tr>')
+        out.append(f'<tr><td colspan="4">{site("(nothing recorded)", lang)}</td></tr>')
     out.append("</tbody></table>")
     return "".join(out)
 
 
-def verdict(comparison: Comparison) -> str:
-    return "agree ✓" if comparison.agree else "differ ✗"
+def verdict(comparison: Comparison, lang: str = "en") -> str:
+    return site("agree ✓" if comparison.agree else "differ ✗", lang)
 
 
 def fence(code: str, lang: str = "python", indent: str = "") -> str:
@@ -192,15 +198,15 @@ def fence(code: str, lang: str = "python", indent: str = "") -> str:
     return f"{indent}```{lang}\n{body}\n{indent}```"
 
 
-def example(comparison: Comparison, indent: str = "", named: bool = True) -> str:
+def example(comparison: Comparison, indent: str = "", named: bool = True, lang: str = "en") -> str:
     """Program, then torch's and the clone's records side by side (markdown)."""
     scenario = comparison.scenario
     name = f"`{scenario.name}` " if named else ""
     text = (
-        f"{name}(`{source_location(scenario)}`): {code_dunders(scenario.doc)}\n\n"
+        f"{name}(`{source_location(scenario)}`): {code_dunders(scenario.doc_in(lang))}\n\n"
         + fence(program(scenario))
-        + "\n\nRun when this site was built, on torch and on the clone:\n\n"
-        + table(comparison)
+        + "\n\n" + site("Run when this site was built, on torch and on the clone:", lang) + "\n\n"
+        + table(comparison, lang)
         + "\n"
     )
     return textwrap.indent(text, indent) if indent else text

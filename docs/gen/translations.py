@@ -74,6 +74,8 @@ def extract() -> None:
     found = page_texts()
     # Student messages: the checker's own list, then what the pages show.
     found["messages"] = i18n.message_texts() + found["messages"]
+    # Scenario docstrings: every scenario, whether or not a page shows it.
+    found["scenarios"] = i18n.scenario_texts()
     for domain, texts in found.items():
         i18n.update(domain, texts)
     print(i18n.coverage_table())

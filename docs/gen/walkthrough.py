@@ -443,13 +443,13 @@ def beside(unit: Unit, page_path: str, relative: str, shown: dict[str, str], lan
     if chosen is not None:
         comparison = results()[chosen.name]
         parts.append(
-            f'??? example "{site("Example:", lang)} `{chosen.name}` ({records.verdict(comparison)})"\n\n'
-            + records.example(comparison, indent="    ")
+            f'??? example "{site("Example:", lang)} `{chosen.name}` ({records.verdict(comparison, lang)})"\n\n'
+            + records.example(comparison, indent="    ", lang=lang)
         )
     links = [f"[{title}]({up}{path})" for title, path in family_links(unit.qualname)]
     if checks:
         listed = "\n".join(
-            f"    - [`{s.name}`]({up}{report_page_of(s.name)}#{s.name}) ({s.topic}): {records.code_dunders(s.doc)} — {records.verdict(results()[s.name])}"
+            f"    - [`{s.name}`]({up}{report_page_of(s.name)}#{s.name}) ({s.topic}): {records.code_dunders(s.doc_in(lang))} — {records.verdict(results()[s.name], lang)}"
             for s in checks
         )
         family = f"    {site('Family page:', lang)} {', '.join(links)}.\n\n" if links else ""
