@@ -226,7 +226,10 @@ def graded(scenarios: list[Scenario]) -> tuple[list[Scenario], list[Scenario]]:
     """Split scenarios into those graded (they reach their exercise) and those not.
 
     For the docs and `exercises list`, which may have run torch code already.
+    They ask for every exercise in turn, so the first call answers for every
+    registered scenario: one fresh interpreter, not one per exercise.
     """
+    reaching([*all_scenarios(), *scenarios], fresh_process=True)
     reaches = reaching(scenarios, fresh_process=True)
     return [s for s in scenarios if reaches[s.name]], [s for s in scenarios if not reaches[s.name]]
 

@@ -41,7 +41,9 @@ def run(scenario: Scenario, backend: Backend, seed: int = 0) -> Record:
     start = time.perf_counter()
     # Every backend starts from the same seed, so layers draw the same
     # initial weights when they consume random numbers in the same order.
-    torch.manual_seed(seed)
+    # Only the CPU generator: torch.manual_seed also queues a seed for each
+    # GPU kind not yet started, with a stack trace, on every call (slow).
+    torch.default_generator.manual_seed(seed)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

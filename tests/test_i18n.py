@@ -94,6 +94,24 @@ def test_walkthrough_catalog_holds_the_current_prose():
     assert prose - catalog == set(), "run `python docs/gen/translations.py` to extract"
 
 
+def test_every_scenario_description_is_in_the_catalog():
+    # A new or changed scenario docstring: run `python docs/gen/translations.py`.
+    catalog = i18n.load("scenarios", "zh")
+    missing = [text for text, _ in i18n.scenario_texts() if text not in catalog]
+    assert missing == [], "run `python docs/gen/translations.py` to extract"
+
+
+def test_a_scenario_describes_itself_in_the_language_asked_for(scratch_locale):
+    from conformance.registry import all_scenarios
+
+    scenario = next(s for s in all_scenarios() if s.name == "register_buffer_rejects_dotted_name")
+    assert scenario.doc_in("en") == scenario.doc
+    i18n.update("scenarios", [(scenario.doc, "topic: registration")])
+    assert scenario.doc_in("zh") == scenario.doc  # not translated yet: the English
+    _translate_in_catalog("scenarios", scenario.doc, "名字里带点的缓冲区会被拒绝。")
+    assert scenario.doc_in("zh") == "名字里带点的缓冲区会被拒绝。"
+
+
 # Core terms of the glossary that every translated sentence must use.
 CORE_TERMS = ("buffer", "submodule", "hook", "parameter", "gradient", "tensor")
 
@@ -143,8 +161,17 @@ def test_check_lang_zh_end_to_end(tmp_path, capsys, monkeypatch):
     exercise = TRACK["parameter"]
     assert str(i18n.translate(exercise.title, "zh")).replace(" ", "") in out
     assert not any(r in out for r in ("Yourcopyagainsttorch", "Hint:"))
+    # What each failing scenario does, from the scenarios catalog.
+    described = [s for s in exercise.scenarios if squeeze_doc(s.doc_in("zh")) in out]
+    assert described and all(HAN.search(s.doc_in("zh")) for s in described)
+    assert not any(squeeze_doc(s.doc) in out for s in exercise.scenarios)
     # torch's own messages stay as torch prints them.
     assert "RuntimeError" in out or "TypeError" in out or "AttributeError" in out
+
+
+def squeeze_doc(text: str) -> str:
+    # As the check report prints it, once spaces and line breaks are gone.
+    return text.replace("\n", "").replace(" ", "")
 
 
 def test_every_hand_written_page_has_a_chinese_page():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import importlib.util
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -99,37 +99,32 @@ def test_align_marks_same_changed_and_missing_lines():
     assert [r.mark for r in align(["a", "b"], ["a"])] == [SAME, ONLY_LEFT]
 
 
-def load_docs_hook():
-    path = Path(__file__).resolve().parents[1] / "docs" / "tools_hook.py"
-    spec = importlib.util.spec_from_file_location("tools_hook", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def docs_examples():
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "docs"))
+    from gen import examples
+
+    return examples
 
 
-def test_docs_hook_replaces_placeholders_with_real_output():
-    hook = load_docs_hook()
-    page = (
-        "Intro\n"
-        '<!-- minitorch-module explain "nn.Linear(1, 1)" --format mermaid -->\n'
-        '<!-- minitorch-module explain "nn.Linear(1, 1)" --backend torch --format text -->\n'
-        "`<!-- minitorch-module explain ... -->` in prose stays\n"
-    )
-    out = hook.on_page_markdown(page, page=None, config=None, files=None)
-    assert out.startswith("Intro\n```mermaid\nflowchart TD\n")
-    assert '```text\n$ minitorch-module explain "nn.Linear(1, 1)" --backend torch --format text\n(root) Linear' in out
-    assert out.endswith("`<!-- minitorch-module explain ... -->` in prose stays\n")
+def test_a_page_command_shows_real_output_as_a_picture_or_text():
+    examples = docs_examples()
+    assert examples.command('explain "nn.Linear(1, 1)" --format mermaid').startswith("```mermaid\nflowchart TD\n")
+    shown = examples.command('explain "nn.Linear(1, 1)" --backend torch --format text')
+    assert shown.startswith('```text\n$ minitorch-module explain "nn.Linear(1, 1)" --backend torch --format text\n(root) Linear')
 
 
-def test_docs_hook_stops_the_build_on_a_failing_command():
-    hook = load_docs_hook()
-    with pytest.raises(hook.PluginError, match="ZeroDivisionError"):
-        hook.on_page_markdown('<!-- minitorch-module explain "1 / 0" -->', page=None, config=None, files=None)
+def test_a_failing_page_command_stops_the_build():
+    # markdown-exec reports the exception as a warning; the strict build fails on it.
+    with pytest.raises(docs_examples().CommandFailed, match="ZeroDivisionError"):
+        docs_examples().command('explain "1 / 0"')
 
 
 def test_every_example_of_the_tools_page_runs():
-    hook = load_docs_hook()
+    docs_examples()  # puts docs/ on the path, as the docs hook does
     page = (Path(__file__).resolve().parents[1] / "docs" / "tools.md").read_text()
-    out = hook.on_page_markdown(page, page=None, config=None, files=None)
-    assert "<!-- minitorch-module" not in out
-    assert out.count("```mermaid") == 2
+    blocks = re.findall(r'^```python exec="1"\n(.*?)^```$', page, flags=re.MULTILINE | re.DOTALL)
+    printed: list[str] = []
+    for block in blocks:  # as markdown-exec runs them
+        exec(block, {"print": lambda text: printed.append(str(text))})
+    assert len(printed) == len(blocks) > 5
+    assert sum(text.startswith("```mermaid") for text in printed) == 2

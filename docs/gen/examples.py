@@ -1,8 +1,23 @@
-"""Small programs the docs run at build time on torch.nn and on the clone.
+"""What the docs run at build time: small programs on both backends, and CLI commands.
 
-A page includes one with a line `<!-- run-both NAME -->`. The hook replaces it
-with two tabs (torch.nn, minitorch_module) holding the code and what it
-printed, and a line that says whether the two outputs are the same.
+A page runs them with markdown-exec (mkdocs.yml), in a code block that the
+site replaces with what the block prints:
+
+    ```python exec="1"
+    from gen.examples import run_both
+    print(run_both("forgot-super-init"))        # "zh" as a second argument on a Chinese page
+    ```
+
+- `run_both(NAME)` shows the program `PROGRAMS[NAME]` in two tabs (torch.nn,
+  minitorch_module) with what it printed, and says whether both printed the same.
+- `command('explain "nn.Linear(2, 3)" --format mermaid')` runs one command of
+  the `minitorch-module` CLI in this process and shows its output: a Mermaid
+  picture for `--format mermaid`, otherwise a text block that starts with the
+  command, so a reader can run it too.
+
+Both cache what they ran: the English and the Chinese page show the same run.
+A program or command that fails stops the build (markdown-exec logs a
+warning, and the build is strict), so the site never shows a broken example.
 """
 
 from __future__ import annotations
@@ -10,17 +25,16 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import re
+import shlex
 import textwrap
 import traceback
 
 import torch
 
 from conformance.backends import clone_backend, torch_backend
+from conformance.cli import main
 
 from .translations import site
-
-PLACEHOLDER = re.compile(r"^<!-- run-both (?P<name>[\w-]+) -->$", re.MULTILINE)
 
 # Each program uses `nn` (the backend) and `torch`; it prints what it shows.
 PROGRAMS: dict[str, str] = {
@@ -199,7 +213,8 @@ def program_outputs(name: str) -> dict[str, str]:
     }
 
 
-def render(name: str, lang: str = "en") -> str:
+def run_both(name: str, lang: str = "en") -> str:
+    """Markdown: program `name` and its output on each backend, in tabs, and a verdict."""
     """Markdown for one program: code and output on each backend."""
     code = textwrap.dedent(PROGRAMS[name]).strip()
     outputs = program_outputs(name)
@@ -218,6 +233,33 @@ def render(name: str, lang: str = "en") -> str:
     return "\n\n".join(parts) + f"\n\n{verdict}\n    {site('Produced when this page was built.', lang)}\n"
 
 
-def expand(markdown: str, lang: str = "en") -> str:
-    """Replace every `<!-- run-both NAME -->` line of a page."""
-    return PLACEHOLDER.sub(lambda m: render(m.group("name"), lang), markdown)
+class CommandFailed(RuntimeError):
+    """A CLI command of a page failed: the build stops."""
+
+
+def run_command(argv: list[str]) -> str:
+    """Run one CLI command in this process and return what it printed."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exit_:  # argparse exits on a bad option
+            code = exit_.code
+    if code != 0:
+        raise CommandFailed(f"minitorch-module {shlex.join(argv)} failed ({code}): {err.getvalue().strip()}")
+    return out.getvalue().rstrip()
+
+
+@functools.lru_cache(maxsize=None)
+def command(args_text: str) -> str:
+    """Markdown: the output of `minitorch-module <args_text>`, as a picture or a text block."""
+    argv = shlex.split(args_text)
+    output = run_command(argv)
+    if "mermaid" in argv and argv[argv.index("mermaid") - 1] == "--format":
+        return f"```mermaid\n{output}\n```"
+    return f"```text\n$ minitorch-module {args_text}\n{output}\n```"
+
+
+def exec_block(call: str) -> str:
+    """A markdown-exec block that prints `call` (for the generated pages)."""
+    return f'```python exec="1"\nfrom gen.examples import command, run_both\nprint({call})\n```'

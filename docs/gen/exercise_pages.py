@@ -15,7 +15,7 @@ from conformance.i18n import translate
 from conformance.reach import graded
 from conformance.track import TRACK, Exercise
 
-from .records import code_dunders
+from .records import summary
 from .translations import site
 
 
@@ -25,7 +25,7 @@ def page_path(exercise: Exercise) -> str:
 
 def _table(scenarios: list, lang: str) -> str:
     t = functools.partial(site, lang=lang)
-    rows = "\n".join(f"| `{s.name}` | {s.topic} | {code_dunders(s.doc_in(lang))} |" for s in scenarios)
+    rows = "\n".join(f"| `{s.name}` | {s.topic} | {summary(s, lang)} |" for s in scenarios)
     return f"| {t('scenario')} | {t('topic')} | {t('what it shows')} |\n|---|---|---|\n{rows}"
 
 

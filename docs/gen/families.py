@@ -22,7 +22,7 @@ import torch
 from conformance.registry import TOPICS, Scenario, all_scenarios
 from conformance.runner import Comparison
 
-from . import records
+from . import examples, records
 from .translations import site
 
 
@@ -143,7 +143,7 @@ def render_family(family: Family, lang: str = "en") -> str:
             read=read, version=torch.__version__) + "\n",
     ]
     if family.run_both:
-        out.append(f"<!-- run-both {family.run_both} -->\n")
+        out.append(examples.exec_block(f"run_both({family.run_both!r}, {lang!r})") + "\n")
     for name in family.scenarios:
         comparison = results()[name]
         out.append(f"## `{name}` {{ #{name} }}\n")
@@ -175,7 +175,7 @@ def _scenario_block(c: Comparison, lang: str) -> str:
     links += [f"[{family} {site(f.title, lang)}](../{page_path(f)}#{s.name})" for f in families_of_scenario(s.name)]
     return "\n".join([
         f"### `{s.name}` {{ #{s.name} }}\n",
-        f"{records.code_dunders(s.doc_in(lang))} — **{records.verdict(c, lang)}** · "
+        f"{records.summary(s, lang)} — **{records.verdict(c, lang)}** · "
         f"{site('source:', lang)} `{records.source_location(s)}`"
         + (f" · {site('read:', lang)} {', '.join(links)}" if links else "")
         + "\n",

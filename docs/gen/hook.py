@@ -1,19 +1,29 @@
-"""MkDocs hook: add the generated pages, put them in the nav, run the examples.
+"""MkDocs hook: add the generated pages and put them in the nav.
 
 - `on_config` puts the generated pages in the nav: the section pages of the
   long walkthrough files, the exercise pages, the family pages and the
   conformance report's topic pages (mkdocs.yml names only their index pages).
 - `on_files` adds every generated page (walkthrough, families, report,
   exercises), all made from the source and a live harness run.
-- `on_page_markdown` replaces `<!-- run-both NAME -->` lines with a program
-  run on torch.nn and on the clone (see `examples.py`), points links to
-  `walkthrough/module.md#anchor` at the section page that holds the anchor,
-  and puts a banner on a hand-written Chinese page whose English changed.
+- `on_page_markdown` points links to `walkthrough/module.md#anchor` at the
+  section page that holds the anchor, and puts a banner on a hand-written
+  Chinese page whose English changed.
 - `on_post_page` loads the Mermaid script only on pages that draw a diagram.
 - Both editions: mkdocs-static-i18n builds English, then Chinese under zh/.
   Generated pages are rendered in the language of the build (see
   `translations.py`); `on_post_page` makes Material's language switch
   follow its own links to the page's twin.
+
+Code that runs at build time inside a page (programs on both backends, CLI
+output) is not this hook's job: markdown-exec runs those blocks (see
+`examples.py`).
+
+Why the generated pages are added here and not by mkdocs-gen-files: that
+plugin writes its pages to a temporary folder, and mkdocs-static-i18n drops
+every page from outside `docs/` ("Unhandled file case", a warning that fails
+the strict build; ultrabug/mkdocs-static-i18n#263). So `on_files` runs after
+the i18n plugin and does for our pages what it does for files on disk
+(`_localize`).
 Registered in mkdocs.yml under `hooks:`.
 """
 
@@ -35,7 +45,7 @@ from mkdocs.utils import get_relative_url
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conformance import i18n  # noqa: E402
-from gen import examples, exercise_pages, families, translations, walkthrough  # noqa: E402
+from gen import exercise_pages, families, translations, walkthrough  # noqa: E402
 
 MERMAID_SCRIPT = "javascripts/mermaid.min.js"
 
@@ -170,13 +180,12 @@ STALE_PAGE = """!!! warning "译文待更新 · translation out of date"
 
 
 def on_page_markdown(markdown: str, page: object = None, **kwargs: object) -> str:
-    """MkDocs event: run the `run-both` programs of a page; fix old walkthrough
-    links; mark a stale translation."""
+    """MkDocs event: fix old walkthrough links; mark a stale translation."""
     lang = page_language(page)
     source = getattr(getattr(page, "file", None), "abs_src_path", None) or ""
     if lang != LANGUAGES[0] and source.endswith(f".{lang}.md") and i18n.page_state(Path(source)) == "stale":
         markdown = STALE_PAGE + markdown
-    return _OLD_LINK.sub(_relink, examples.expand(markdown, lang))
+    return _OLD_LINK.sub(_relink, markdown)
 
 
 # Material's language switch first looks for the page in the other

@@ -106,14 +106,20 @@ def code_dunders(text: str) -> str:
     return "".join(p if i % 2 else _DUNDER.sub(r"`\1`", p) for i, p in enumerate(parts))
 
 
+def summary(scenario: Scenario, lang: str = "en") -> str:
+    """What a scenario does, in `lang`, on one line (for tables and lists)."""
+    return code_dunders(" ".join(scenario.doc_in(lang).split()))
+
+
 def _short(value: Any, limit: int = 240) -> str:
     text = value if isinstance(value, str) else repr(value)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _escape(text: str) -> str:
-    # The table sits in markdown: `__init__` or `*args` must not become bold.
-    return html.escape(text).replace("_", "&#95;").replace("*", "&#42;")
+    # The table sits in markdown: `__init__` or `*args` must not become bold,
+    # and each "[" of a value would start a search for a link's "]" (slow).
+    return html.escape(text).replace("_", "&#95;").replace("*", "&#42;").replace("[", "&#91;")
 
 
 def _code(text: str) -> str:

@@ -58,8 +58,8 @@ def page_texts() -> dict[str, list[tuple[str, str]]]:
     from gen import examples, hook
 
     renderers = hook.page_renderers("zh")
-    # The run-both examples of the hand-written pages say the same few texts.
-    renderers["(run-both examples)"] = lambda: examples.render(next(iter(examples.PROGRAMS)), "zh")
+    # The run_both examples of the hand-written pages say the same few texts.
+    renderers["(run_both examples)"] = lambda: examples.run_both(next(iter(examples.PROGRAMS)), "zh")
     found: dict[str, list[tuple[str, str]]] = {domain: [] for domain in i18n.DOMAINS}
     for path, render in renderers.items():
         with i18n.recording() as asked:

@@ -24,7 +24,7 @@ from conformance.backends import clone_backend
 from conformance.registry import Scenario, all_scenarios
 from conformance.runner import Comparison, compare
 
-from . import records
+from . import examples, records
 from .chunks import Row, Unit, rows, units
 from .featured import FEATURED
 from .torch_map import torch_counterpart
@@ -246,7 +246,14 @@ def featured(qualname: str) -> Scenario | None:
 # -- pictures and tool views shown under some methods ------------------------
 
 # Where a picture or a call tree says more than prose: explain/trace output
-# (expanded by docs/tools_hook.py) and hand-drawn Mermaid pictures.
+# (run at build time by markdown-exec, see examples.py) and hand-drawn
+# Mermaid pictures.
+
+
+def _command(args: str) -> str:
+    return examples.exec_block(f"command({args!r})")
+
+
 _SHARED = "m = nn.Module(); m.a = nn.Linear(1, 1); m.b = m.a; m"
 _HOOKED = "m = nn.Linear(2, 2); m.register_forward_hook(lambda mod, args, out: None); m"
 PICTURES: dict[str, list[str]] = {
@@ -266,16 +273,15 @@ flowchart TD
     B -- "yes (Tensor or None)" --> RB["_buffers[name]"]
     B -- no --> D["object.__setattr__: a plain attribute"]
 ```""",
-        '<!-- minitorch-module trace "nn.Module()" --call "m.w = nn.Parameter(torch.ones(2))" --backend both --width 50 -->',
+        _command('trace "nn.Module()" --call "m.w = nn.Parameter(torch.ones(2))" --backend both --width 50'),
     ],
     "Module.named_modules": [
         "The module tree and the `_modules` dicts that hold it (a layer shared twice is one node):",
-        f'<!-- minitorch-module explain "{_SHARED}" --format mermaid -->',
-        f'<!-- minitorch-module trace "{_SHARED}" --call "list(m.named_modules())" --backend both --width 50 -->',
+        _command(f'explain "{_SHARED}" --format mermaid'),
+        _command(f'trace "{_SHARED}" --call "list(m.named_modules())" --backend both --width 50'),
     ],
     "Module.to": [
-        '<!-- minitorch-module trace "m = nn.Module(); m.inner = nn.Linear(2, 3); m" --call "m.to(torch.double)" '
-        "--backend both --width 50 -->",
+        _command('trace "m = nn.Module(); m.inner = nn.Linear(2, 3); m" --call "m.to(torch.double)" --backend both --width 50'),
     ],
     "Module.state_dict": [
         "How a key is built: each level adds its name and a dot to the prefix.",
@@ -286,8 +292,8 @@ flowchart LR
     L -- "_parameters['weight']" --> K["key 'encoder.0.weight'"]
     L -- "_buffers / _parameters" --> K2["key 'encoder.0.bias'"]
 ```""",
-        "<!-- minitorch-module explain \"m = nn.Module(); m.inner = nn.Linear(2, 2); "
-        "m.register_buffer('steps', torch.tensor(0), persistent=False); m\" --format text -->",
+        _command("explain \"m = nn.Module(); m.inner = nn.Linear(2, 2); "
+                 "m.register_buffer('steps', torch.tensor(0), persistent=False); m\" --format text"),
     ],
     "Module.register_forward_hook": [
         "The order in which the pieces run on `model(x)`:",
@@ -304,8 +310,8 @@ sequenceDiagram
     G->>M: module forward hooks
     M->>U: output (backward hooks attached if any)
 ```""",
-        f'<!-- minitorch-module explain "{_HOOKED}" --format mermaid -->',
-        f'<!-- minitorch-module trace "{_HOOKED}" --call "m(torch.ones(1, 2))" --backend both --width 50 -->',
+        _command(f'explain "{_HOOKED}" --format mermaid'),
+        _command(f'trace "{_HOOKED}" --call "m(torch.ones(1, 2))" --backend both --width 50'),
     ],
 }
 
@@ -449,7 +455,7 @@ def beside(unit: Unit, page_path: str, relative: str, shown: dict[str, str], lan
     links = [f"[{title}]({up}{path})" for title, path in family_links(unit.qualname)]
     if checks:
         listed = "\n".join(
-            f"    - [`{s.name}`]({up}{report_page_of(s.name)}#{s.name}) ({s.topic}): {records.code_dunders(s.doc_in(lang))} — {records.verdict(results()[s.name], lang)}"
+            f"    - [`{s.name}`]({up}{report_page_of(s.name)}#{s.name}) ({s.topic}): {records.summary(s, lang)} — {records.verdict(results()[s.name], lang)}"
             for s in checks
         )
         family = f"    {site('Family page:', lang)} {', '.join(links)}.\n\n" if links else ""
@@ -457,7 +463,6 @@ def beside(unit: Unit, page_path: str, relative: str, shown: dict[str, str], lan
         parts.append(f'??? abstract "{title}"\n\n{family}{listed}\n')
     views = PICTURES.get(unit.qualname)
     if views:
-        # Not inside a panel: the placeholders of tools_hook.py must start a line.
         parts.append(site("**Pictures and a look inside** (generated when the site was built):", lang) + "\n")
         parts.append("\n\n".join(views) + "\n")
     parts.append("</div>\n")
