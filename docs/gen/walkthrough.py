@@ -67,6 +67,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "distance": ("layers/distance.py", "Distances"),
     "parametrize": ("utils/parametrize.py", "Parametrizations"),
     "parametrizations": ("utils/parametrizations.py", "Weight norm"),
+    "clip_grad": ("utils/clip_grad.py", "Gradient clipping"),
+    "convert_parameters": ("utils/convert_parameters.py", "Flat parameter vectors"),
+    "packing": ("utils/rnn.py", "Packed sequences"),
     "rnn": ("layers/rnn.py", "Recurrent layers"),
     "transformer": ("layers/transformer.py", "Transformer"),
 }
