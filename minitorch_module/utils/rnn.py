@@ -18,6 +18,7 @@ from __future__ import annotations
 
 # PackedSequence is a named tuple, as in torch.
 from collections import namedtuple
+from collections.abc import Iterable
 from typing import Any
 
 # The fused packing ops and tensor math.
@@ -152,10 +153,11 @@ def pad_sequence(
     sequences: Any, batch_first: bool = False, padding_value: float = 0.0, padding_side: str = "right"
 ) -> torch.Tensor:
     """Stack tensors of different lengths into one, filling the short ones with `padding_value`."""
-    # torch checks the side and the shapes inside the op.
-    if padding_side not in ("left", "right"):
-        raise ValueError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
-    return torch._C._nn.pad_sequence(sequences, batch_first, padding_value, padding_side)
+    # Any iterable will do (a generator too): the fused op wants a tuple.
+    if not isinstance(sequences, Iterable):
+        raise RuntimeError(f"pad_sequence: Expected iterable for input sequences, but got arg of type: {type(sequences)}")
+    # The op checks the side and the shapes, with torch's own messages.
+    return torch._C._nn.pad_sequence(tuple(sequences), batch_first, padding_value, padding_side)
 
 
 def unpad_sequence(padded_sequences: torch.Tensor, lengths: torch.Tensor, batch_first: bool = False) -> list:
