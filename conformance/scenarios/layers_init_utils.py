@@ -158,7 +158,7 @@ def utils_flat_vector_copies_but_parameters_share_it_back(nn, see):
 def packed_sequence_fills_unsorted_indices_and_keeps_batch_sizes_on_cpu(nn, see):
     """Built with sorted_indices only, a PackedSequence inverts them; batch_sizes off the CPU is an error."""
     packed = nn.utils.rnn.PackedSequence(torch.zeros(3, 2), torch.tensor([2, 1]), torch.tensor([1, 0]))
-    see(packed)
+    see(packed.unsorted_indices)
     see(nn.utils.rnn.invert_permutation(torch.tensor([2, 0, 3, 1])))
     see(nn.utils.rnn.invert_permutation(None))
     see.raises(lambda: nn.utils.rnn.PackedSequence(torch.zeros(3, 2), torch.tensor([2, 1], device="meta")))
@@ -185,7 +185,8 @@ def pack_padded_sequence_checks_lengths_and_pads_to_total_length(nn, see):
     see.raises(lambda: nn.utils.rnn.pack_padded_sequence(padded, [2, 3]))
     see.raises(lambda: nn.utils.rnn.pack_padded_sequence(padded, [3, 0]))
     packed = nn.utils.rnn.pack_padded_sequence(padded, torch.tensor([2, 3]), enforce_sorted=False)
-    see(packed)
+    see(packed.data)
+    see(packed.sorted_indices)
     see(nn.utils.rnn.pad_packed_sequence(packed, total_length=5))
     see.raises(lambda: nn.utils.rnn.pad_packed_sequence(packed, total_length=2))
 
