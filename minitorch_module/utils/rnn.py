@@ -155,7 +155,9 @@ def pad_sequence(
     """Stack tensors of different lengths into one, filling the short ones with `padding_value`."""
     # Any iterable will do (a generator too): the fused op wants a tuple.
     if not isinstance(sequences, Iterable):
-        raise RuntimeError(f"pad_sequence: Expected iterable for input sequences, but got arg of type: {type(sequences)}")
+        raise RuntimeError(
+            f"pad_sequence: Expected iterable for input sequences, but got arg of type: {type(sequences)}"
+        )
     # The op checks the side and the shapes, with torch's own messages.
     return torch._C._nn.pad_sequence(tuple(sequences), batch_first, padding_value, padding_side)
 
