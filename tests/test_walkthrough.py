@@ -104,6 +104,13 @@ def test_docstrings_render_as_markdown_with_dunders_as_code():
     assert "`__init__`" in text and "- `name`: the name." in text and "```pycon" in text
 
 
+def test_every_def_and_class_has_its_own_anchor():
+    # `clip_grad_norm_` and `clip_grad_norm` are two defs: two link targets.
+    anchors = [walkthrough.anchor(q) for q in walkthrough.all_units()]
+    assert walkthrough.anchor("clip_grad_norm_") != walkthrough.anchor("clip_grad_norm")
+    assert sorted({a for a in anchors if anchors.count(a) > 1}) == []
+
+
 # -- tags, featured examples, torch's code ----------------------------------------
 
 

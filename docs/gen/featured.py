@@ -410,4 +410,27 @@ FEATURED: dict[str, str] = {
     "remove_parametrizations": "parametrize_remove_gives_back_a_plain_module",
     "transfer_parametrizations_and_params": "parametrize_transfer_to_another_module",
     "weight_norm": "weight_norm_splits_weight_into_length_and_direction",
+    # utils/clip_grad.py
+    "_as_list": "utils_total_norm_then_scale_in_two_steps",
+    "_by_device_and_dtype": "utils_clip_foreach_true_needs_a_supported_device",
+    "_use_foreach": "utils_clip_foreach_true_needs_a_supported_device",
+    "get_total_norm": "utils_total_norm_then_scale_in_two_steps",
+    "clip_grads_with_norm_": "utils_total_norm_then_scale_in_two_steps",
+    "clip_grad_norm_": "utils_clip_gradients_of_clone_parameters",
+    "clip_grad_norm": "utils_clip_grad_norm_warnings",
+    "clip_grad_value_": "utils_clip_gradients_of_clone_parameters",
+    # utils/convert_parameters.py
+    "parameters_to_vector": "utils_parameters_to_vector_and_back",
+    "vector_to_parameters": "utils_flat_vector_copies_but_parameters_share_it_back",
+    # utils/rnn.py
+    "PackedSequence.__new__": "packed_sequence_fills_unsorted_indices_and_keeps_batch_sizes_on_cpu",
+    "PackedSequence.to": "packed_sequence_to_moves_data_and_indices_not_batch_sizes",
+    "PackedSequence.is_cuda": "packed_sequence_to_moves_data_and_indices_not_batch_sizes",
+    "invert_permutation": "packed_sequence_fills_unsorted_indices_and_keeps_batch_sizes_on_cpu",
+    "pack_padded_sequence": "utils_rnn_pads_and_packs_sequences",
+    "pad_packed_sequence": "pack_padded_sequence_checks_lengths_and_pads_to_total_length",
+    "pad_sequence": "pad_sequence_pads_left_or_right",
+    "unpad_sequence": "pack_sequence_and_back_to_the_list",
+    "pack_sequence": "pack_sequence_and_back_to_the_list",
+    "unpack_sequence": "pack_sequence_and_back_to_the_list",
 }

@@ -32,6 +32,10 @@ TORCH_MODULES: dict[str, list[str]] = {
     "layers/sparse.py": ["torch.nn.modules.sparse"],
     "layers/flatten.py": ["torch.nn.modules.flatten"],
     "layers/attention.py": ["torch.nn.modules.activation"],
+    # utils: torch.nn.utils exports the clipping helpers under public names.
+    "utils/clip_grad.py": ["torch.nn.utils.clip_grad", "torch.nn.utils"],
+    "utils/convert_parameters.py": ["torch.nn.utils.convert_parameters"],
+    "utils/rnn.py": ["torch.nn.utils.rnn"],
 }
 
 # Our class -> torch's class, where the names differ.
@@ -144,6 +148,12 @@ EQUIVALENT: dict[str, str] = {
     "_check_next_parametrization": "torch.nn.utils.parametrize.register_parametrization",
     "ParametrizationList._set_originals": "torch.nn.utils.parametrize.ParametrizationList.right_inverse",
     "__getattr__": "torch.nn.utils.parametrizations.spectral_norm",
+    # utils/clip_grad.py: torch does these inline in each clipping function.
+    "_as_list": "torch.nn.utils.clip_grad._get_total_norm",
+    "_by_device_and_dtype": "torch.utils._foreach_utils._group_tensors_by_device_and_dtype",
+    "_use_foreach": "torch.nn.utils.clip_grad._get_total_norm",
+    # utils/convert_parameters.py
+    "_same_device": "torch.nn.utils.convert_parameters._check_param_device",
     # rnn.py: torch does these steps inline in __init__ and forward.
     "_weight_names": "torch.nn.RNNBase.__init__",
     "RNNBase._check_options": "torch.nn.RNNBase.__init__",

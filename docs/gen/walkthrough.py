@@ -67,6 +67,9 @@ PAGES: dict[str, tuple[str, str]] = {
     "distance": ("layers/distance.py", "Distances"),
     "parametrize": ("utils/parametrize.py", "Parametrizations"),
     "parametrizations": ("utils/parametrizations.py", "Weight norm"),
+    "clip_grad": ("utils/clip_grad.py", "Gradient clipping"),
+    "convert_parameters": ("utils/convert_parameters.py", "Flat parameter vectors"),
+    "packing": ("utils/rnn.py", "Packed sequences"),
     "rnn": ("layers/rnn.py", "Recurrent layers"),
     "transformer": ("layers/transformer.py", "Transformer"),
 }
@@ -110,14 +113,16 @@ def anchor(qualname: str) -> str:
     """The link target of a def: `Module.register_buffer` -> `module-register-buffer`.
 
     A private name keeps one leading underscore, so `Module._apply` and
-    `Module.apply` get different targets.
+    `Module.apply` get different targets; an in-place name keeps one
+    trailing underscore, so `clip_grad_norm_` and `clip_grad_norm` do too.
     """
     parts = []
     for part in qualname.split("."):
         dunder = part.startswith("__") and part.endswith("__")
-        core = part.strip("_") if dunder else part.lstrip("_")
+        core = part.strip("_")
         prefix = "_" if part.startswith("_") and not dunder else ""
-        parts.append(prefix + re.sub(r"[^a-z0-9]+", "-", core.lower()).strip("-"))
+        suffix = "_" if part.endswith("_") and not dunder else ""
+        parts.append(prefix + re.sub(r"[^a-z0-9]+", "-", core.lower()).strip("-") + suffix)
     return "-".join(parts)
 
 

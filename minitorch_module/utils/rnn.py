@@ -13,9 +13,12 @@ Examples:
     tensor([2, 1, 1])
 """
 
+# Type hints are not evaluated when the file runs.
 from __future__ import annotations
 
+# PackedSequence is a named tuple, as in torch.
 from collections import namedtuple
+from collections.abc import Iterable
 from typing import Any
 
 # The fused packing ops and tensor math.
@@ -35,6 +38,7 @@ __all__ = [
 class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorted_indices", "unsorted_indices"])):
     """The real steps of a batch of sequences, longest first; made by `pack_padded_sequence`."""
 
+    # No per-instance `__dict__`: like a plain tuple, it holds only its four fields.
     __slots__ = ()
 
     def __new__(
@@ -45,6 +49,7 @@ class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorte
         unsorted_indices: torch.Tensor | None = None,
     ) -> PackedSequence:
         """Fill in `unsorted_indices` from `sorted_indices` when it is not given."""
+        # The inverse of the sort, computed once here.
         if unsorted_indices is None:
             unsorted_indices = invert_permutation(sorted_indices)
         # The fused ops read batch_sizes on the CPU, step by step.
@@ -55,19 +60,23 @@ class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorte
                 "pack_padded_sequences in nn.utils.rnn. "
                 "https://pytorch.org/docs/stable/nn.html#torch.nn.utils.rnn.pack_sequence"
             )
+        # A tuple is built in `__new__`: its items cannot change afterwards.
         return super().__new__(cls, data, batch_sizes, sorted_indices, unsorted_indices)
 
     # Moving or casting a packed batch moves its data and its index tensors;
     # batch_sizes stays on the CPU, where the fused ops read it.
     def to(self, *args: Any, **kwargs: Any) -> PackedSequence:
         """Return a copy with `data.to(*args, **kwargs)` (self if nothing changes)."""
+        # `Tensor.to` returns the tensor itself when nothing changes.
         data = self.data.to(*args, **kwargs)
         if data is self.data:
             return self
+        # The indices follow the data's device but keep their integer dtype.
         move = {"device": data.device, "non_blocking": kwargs.get("non_blocking", False)}
         sorted_indices, unsorted_indices = (
             None if index is None else index.to(**move) for index in (self.sorted_indices, self.unsorted_indices)
         )
+        # A new tuple: the old one is unchanged.
         return type(self)(data, self.batch_sizes, sorted_indices, unsorted_indices)
 
     @property
@@ -78,6 +87,7 @@ class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorte
 
 def invert_permutation(permutation: torch.Tensor | None) -> torch.Tensor | None:
     """The permutation that undoes `permutation` (None stays None)."""
+    # No sort was done, so there is nothing to undo.
     if permutation is None:
         return None
     # Position permutation[i] gets i.
@@ -99,6 +109,7 @@ def pack_padded_sequence(
         lengths = lengths.to(dtype=torch.int64)
     else:
         lengths = torch.as_tensor(lengths, dtype=torch.int64, device="cpu")
+    # Unsorted input: sort by length, longest first, and keep the order used.
     sorted_indices = None
     if not enforce_sorted:
         lengths, sorted_indices = torch.sort(lengths, descending=True)
@@ -116,8 +127,10 @@ def pad_packed_sequence(
     total_length: int | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Undo packing: return the padded batch and each sequence's length, in the caller's order."""
-    # `total_length` pads further, e.g. to the length a model was built for.
+    # One step per entry of batch_sizes: the longest sequence's length.
     max_length = sequence.batch_sizes.size(0)
+    # `total_length` pads further (e.g. to the length a model was built
+    # for) but can never cut a sequence.
     if total_length is not None:
         if total_length < max_length:
             raise ValueError(
@@ -125,6 +138,7 @@ def pad_packed_sequence(
                 f"but got total_length={total_length} and max sequence length being {max_length}"
             )
         max_length = total_length
+    # The fused op writes each step's rows back into a padded tensor.
     padded, lengths = _VF._pad_packed_sequence(
         sequence.data, sequence.batch_sizes, batch_first, padding_value, max_length
     )
@@ -139,10 +153,13 @@ def pad_sequence(
     sequences: Any, batch_first: bool = False, padding_value: float = 0.0, padding_side: str = "right"
 ) -> torch.Tensor:
     """Stack tensors of different lengths into one, filling the short ones with `padding_value`."""
-    # torch checks the side and the shapes inside the op.
-    if padding_side not in ("left", "right"):
-        raise ValueError(f"Expected padding_side to be one of left or right, but got {padding_side}.")
-    return torch._C._nn.pad_sequence(sequences, batch_first, padding_value, padding_side)
+    # Any iterable will do (a generator too): the fused op wants a tuple.
+    if not isinstance(sequences, Iterable):
+        raise RuntimeError(
+            f"pad_sequence: Expected iterable for input sequences, but got arg of type: {type(sequences)}"
+        )
+    # The op checks the side and the shapes, with torch's own messages.
+    return torch._C._nn.pad_sequence(tuple(sequences), batch_first, padding_value, padding_side)
 
 
 def unpad_sequence(padded_sequences: torch.Tensor, lengths: torch.Tensor, batch_first: bool = False) -> list:
@@ -150,17 +167,20 @@ def unpad_sequence(padded_sequences: torch.Tensor, lengths: torch.Tensor, batch_
     # Work batch first: row i is sequence i.
     if not batch_first:
         padded_sequences = padded_sequences.transpose(0, 1)
+    # A mask of the first `length` steps keeps the real ones.
     steps = torch.arange(padded_sequences.size(1), device=lengths.device)
     return [sequence[steps < length] for sequence, length in zip(padded_sequences, lengths)]
 
 
 def pack_sequence(sequences: Any, enforce_sorted: bool = True) -> PackedSequence:
     """Pack a list of tensors of different lengths (pad, then pack)."""
+    # Each tensor's first dim is its length.
     lengths = torch.as_tensor([v.size(0) for v in sequences])
     return pack_padded_sequence(pad_sequence(sequences), lengths, enforce_sorted=enforce_sorted)
 
 
 def unpack_sequence(packed_sequences: PackedSequence) -> list:
     """Turn a PackedSequence back into the list of tensors it was made from."""
+    # The reverse of pack_sequence: unpack to padded, then cut off the padding.
     padded, lengths = pad_packed_sequence(packed_sequences, batch_first=True)
     return unpad_sequence(padded, lengths, batch_first=True)
