@@ -381,3 +381,28 @@ def test_site_exercise_pages_are_in_the_nav_with_previous_and_next(site):
         text = page.read_text()
         assert "md-footer__link--prev" in text and "md-footer__link--next" in text, page
         assert f'href="../{page.parent.name}/"' in text or 'md-nav__link--active' in text, page
+
+
+def _nav_titles(page: Path) -> list[str]:
+    text = page.read_text(encoding="utf-8")
+    nav = text.split('<nav class="md-nav md-nav--primary', 1)[1].split('<div class="md-content"', 1)[0]
+    return [re.sub(r"\s+", " ", t).strip() for t in re.findall(r'<span class="md-ellipsis">(.*?)</span>', nav, re.S)]
+
+
+def test_chinese_nav_titles_the_generated_pages_in_chinese(site):
+    # Each language builds the nav from mkdocs.yml again: the Chinese nav has
+    # the same entries as the English one, with the section pages in Chinese.
+    english = _nav_titles(site / "walkthrough" / "module" / "state" / "index.html")
+    chinese = _nav_titles(site / "zh" / "walkthrough" / "module" / "state" / "index.html")
+    assert len(chinese) == len(english) and english.count("Overview") == chinese.count("概览") > 0
+    translated = [zh for en, zh in zip(english, chinese) if en in ("Registration", "Attribute routing", "Traversal")]
+    assert translated and all(re.search(r"[\u4e00-\u9fff]", title) for title in translated)
+
+
+def test_markdown_exec_ran_every_code_block_of_the_hand_written_pages(site):
+    # A block that did not run would show its source: `from gen.examples import ...`.
+    for page in ("pitfalls", "tools", "zh/pitfalls", "zh/tools"):
+        text = (site / page / "index.html").read_text(encoding="utf-8")
+        assert "gen.examples" not in text and 'exec="1"' not in text
+    pitfalls = (site / "zh" / "pitfalls" / "index.html").read_text(encoding="utf-8")
+    assert pitfalls.count("两个后端的输出相同") == len(re.findall(r"run_both\(", (ROOT / "docs" / "pitfalls.zh.md").read_text()))

@@ -29,6 +29,7 @@ Registered in mkdocs.yml under `hooks:`.
 
 from __future__ import annotations
 
+import copy
 import functools
 import re
 import sys
@@ -73,17 +74,18 @@ def generated_pages(lang: str = "en") -> dict[str, str]:
     return {path: render() for path, render in page_renderers(lang).items()}
 
 
-def _children() -> dict[str, list[dict[str, str] | str]]:
-    """Index page named in mkdocs.yml's nav -> the generated pages under it."""
+def children(lang: str = "en") -> dict[str, list[dict[str, str] | str]]:
+    """Index page named in mkdocs.yml's nav -> the generated pages under it, titled in `lang`."""
     found: dict[str, list] = {}
     for page in walkthrough.pages():
         if page.file.split:
             index = f"walkthrough/{page.file.name}/index.md"
             # The nav shows titles as plain text: no backticks.
-            title = page.title.split(": ", 1)[-1].replace("`", "") if page.path != index else "Overview"
+            section = walkthrough.title_in(page.title.split(": ", 1)[-1], lang)
+            title = section.replace("`", "") if page.path != index else translations.site("Overview", lang)
             found.setdefault(index, []).append({title: page.path})
     found["families/index.md"] = ["families/index.md"] + [
-        {f.title: families.page_path(f)} for f in families.FAMILIES
+        {translations.site(f.title, lang): families.page_path(f)} for f in families.FAMILIES
     ]
     found["conformance/index.md"] = ["conformance/index.md"] + [
         {topic if len(parts) == 1 else f"{topic} ({i + 1})": path}
@@ -113,13 +115,24 @@ def _expand(nav: list, children: dict[str, list]) -> list:
     return out
 
 
+# mkdocs.yml's nav, as written. The i18n plugin builds each language with
+# the same config, so the Chinese build finds the English build's expanded
+# nav there: it starts again from this copy.
+_written_nav: list | None = None
+
+
+@event_priority(-200)  # after mkdocs-static-i18n (-100) has set this build's language
 def on_config(config: dict, **kwargs: object) -> dict:
-    """MkDocs event: list the generated pages in the nav."""
-    _anchors.cache_clear()
-    walkthrough.clear_caches()
-    families.report_parts.cache_clear()
-    if config.get("nav"):
-        config["nav"] = _expand(config["nav"], _children())
+    """MkDocs event: list the generated pages in the nav, titled in the build's language."""
+    global _written_nav
+    lang = config.theme.get("language") or LANGUAGES[0]
+    if lang == LANGUAGES[0]:  # the first build (and every rebuild of `mkdocs serve`)
+        _anchors.cache_clear()
+        walkthrough.clear_caches()
+        families.report_parts.cache_clear()
+        _written_nav = copy.deepcopy(config.get("nav"))
+    if _written_nav:
+        config["nav"] = _expand(copy.deepcopy(_written_nav), children(lang))
     return config
 
 

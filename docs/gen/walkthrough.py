@@ -483,7 +483,7 @@ def render(page: Page, lang: str = "en") -> str:
     file = page.file
     where = f"`minitorch_module/{file.relative}`"
     out = [
-        f"# {_code_dunders(_title(page.title, lang))}\n",
+        f"# {_code_dunders(title_in(page.title, lang))}\n",
         site("Generated from {where} when the site was built. Prose on the left is the comment above the code "
              "on the right (or the docstring). After each method, open **PyTorch's code** to read torch's version "
              "beside ours, and **Example** to see it run on both.", lang).format(where=where) + "\n",
@@ -497,7 +497,7 @@ def render(page: Page, lang: str = "en") -> str:
             out.append(beside(open_unit, page.path, file.relative, shown, lang))
             open_unit = None
         if row.heading:
-            out.append(f"{'#' * row.level} {_code_dunders(_title(row.heading, lang))}\n")
+            out.append(f"{'#' * row.level} {_code_dunders(title_in(row.heading, lang))}\n")
             # Under a section, classes one level down; under an Advanced
             # sub-heading, at its level, so its methods come right below it.
             section = row.level + 1 if row.level == 2 else row.level
@@ -511,7 +511,7 @@ def render(page: Page, lang: str = "en") -> str:
     return "\n".join(out)
 
 
-def _title(title: str, lang: str) -> str:
+def title_in(title: str, lang: str) -> str:
     """A page title or section heading in `lang` ("Module: 2. Registration"
     translates each part); the English where no translation exists."""
     if lang == "en":
@@ -542,5 +542,5 @@ def render_index(lang: str = "en") -> str:
     for page in pages():
         relative = page.path.removeprefix("walkthrough/")
         indent = "    " if page.file.split and not relative.endswith("index.md") else ""
-        out.append(f"{indent}- [{_code_dunders(_title(page.title, lang))}]({relative})")
+        out.append(f"{indent}- [{_code_dunders(title_in(page.title, lang))}]({relative})")
     return "\n".join(out) + "\n"
