@@ -406,3 +406,12 @@ def test_markdown_exec_ran_every_code_block_of_the_hand_written_pages(site):
         assert "gen.examples" not in text and 'exec="1"' not in text
     pitfalls = (site / "zh" / "pitfalls" / "index.html").read_text(encoding="utf-8")
     assert pitfalls.count("两个后端的输出相同") == len(re.findall(r"run_both\(", (ROOT / "docs" / "pitfalls.zh.md").read_text()))
+
+
+def test_every_record_table_slot_is_filled(site):
+    # The markdown holds a slot per record table; the hook fills it after conversion.
+    pages = [p for p in site.rglob("*.html") if "wt-record" in p.read_text(encoding="utf-8")]
+    assert [p for p in pages if "wt-record-slot" in p.read_text(encoding="utf-8")] == []
+    example = (site / "walkthrough" / "module" / "registration" / "index.html").read_text(encoding="utf-8")
+    panels = re.findall(r'<details class="example">.*?</details>', example, re.S)
+    assert panels and all('<table class="wt-record">' in panel for panel in panels)

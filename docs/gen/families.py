@@ -195,12 +195,19 @@ def report_parts(lang: str = "en") -> dict[str, list[tuple[str, str]]]:
     _report_pages.cache_clear()
     found: dict[str, list[tuple[str, str]]] = {}
     for topic in TOPICS:
-        blocks = [(c.scenario.name, _scenario_block(c, "en")) for c in results().values() if c.scenario.topic == topic]
         parts: list[list[tuple[str, str]]] = [[]]
-        for name, block in blocks:
-            if parts[-1] and sum(len(b) for _, b in parts[-1]) + len(block) > REPORT_PAGE_BUDGET:
+        size = 0
+        for c in results().values():
+            if c.scenario.topic != topic:
+                continue
+            block = _scenario_block(c, "en")
+            # The record table joins the page after conversion (a slot here).
+            weight = len(block) + len(records.table(c))
+            if parts[-1] and size + weight > REPORT_PAGE_BUDGET:
                 parts.append([])
-            parts[-1].append((name, block))
+                size = 0
+            parts[-1].append((c.scenario.name, block))
+            size += weight
         by_name = {c.scenario.name: c for c in results().values()}
         found[topic] = [
             (
@@ -259,7 +266,8 @@ def _report_page(topic: str, i: int, lang: str) -> str:
     others = " · ".join(
         f"[{site('part {number}', lang).format(number=j + 1)}]({p.removeprefix('conformance/')})" for j, (p, _) in enumerate(parts)
     )
-    head = f"# {site('Conformance', lang)}: {topic}{part}\n\n{records.code_dunders(site(TOPICS[topic], lang))}.\n\n"
+    stop = "." if lang == "en" else "。"
+    head = f"# {site('Conformance', lang)}: {topic}{part}\n\n{records.code_dunders(site(TOPICS[topic], lang))}{stop}\n\n"
     if part:
         head += f"{site('Pages:', lang)} {others}\n\n"
     return head + markdown

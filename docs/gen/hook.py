@@ -8,6 +8,8 @@
 - `on_page_markdown` points links to `walkthrough/module.md#anchor` at the
   section page that holds the anchor, and puts a banner on a hand-written
   Chinese page whose English changed.
+- `on_page_content` puts the record tables into the pages' HTML (a table
+  is big, and Python-Markdown is slow over inline HTML; see `records.py`).
 - `on_post_page` loads the Mermaid script only on pages that draw a diagram.
 - Both editions: mkdocs-static-i18n builds English, then Chinese under zh/.
   Generated pages are rendered in the language of the build (see
@@ -46,7 +48,7 @@ from mkdocs.utils import get_relative_url
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conformance import i18n  # noqa: E402
-from gen import exercise_pages, families, translations, walkthrough  # noqa: E402
+from gen import exercise_pages, families, records, translations, walkthrough  # noqa: E402
 
 MERMAID_SCRIPT = "javascripts/mermaid.min.js"
 
@@ -199,6 +201,11 @@ def on_page_markdown(markdown: str, page: object = None, **kwargs: object) -> st
     if lang != LANGUAGES[0] and source.endswith(f".{lang}.md") and i18n.page_state(Path(source)) == "stale":
         markdown = STALE_PAGE + markdown
     return _OLD_LINK.sub(_relink, markdown)
+
+
+def on_page_content(html: str, **kwargs: object) -> str:
+    """MkDocs event: put the record tables in (see `records.fill_slots`)."""
+    return records.fill_slots(html)
 
 
 # Material's language switch first looks for the page in the other
