@@ -11,6 +11,7 @@ import ast
 import importlib
 import inspect
 import textwrap
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
@@ -195,7 +196,18 @@ class Theirs:
 
     label: str  # e.g. "torch.nn.Module.register_buffer"
     code: str | None
-    note: str = ""
+    # Sentences shown above the code: (English with {fields}, fields), so a
+    # page can show them in its language.
+    notes: tuple[tuple[str, dict[str, str]], ...] = ()
+
+    @property
+    def note(self) -> str:
+        """The notes in English."""
+        return self.note_in(lambda text: text)
+
+    def note_in(self, translate: Callable[[str], str]) -> str:
+        """The notes, each sentence through `translate` before its fields are filled in."""
+        return " ".join(translate(text).format(**fields) for text, fields in self.notes)
 
 
 def _lookup(path: str) -> object | None:
@@ -303,9 +315,11 @@ def torch_counterpart(unit: Unit, relative: str = "module.py") -> Theirs:
     target, path = find(unit, relative)
     code = _source(target) if target is not None else None
     if code is None:
-        return Theirs(path, None, "torch has no Python code for this (it is inherited from `object` or built in).")
+        return Theirs(path, None, (("torch has no Python code for this (it is inherited from `object` or built in).", {}),))
     label = _name(target, path)
-    note = "Its docstring is left out here; `help()` shows it." if code != _full_source(target) else ""
+    notes = []
     if unit.qualname in EQUIVALENT and not label.endswith("." + unit.name):
-        note = f"torch has no `{unit.name}`; this job is done in `{label}`. {note}".strip()
-    return Theirs(label, code, note)
+        notes.append(("torch has no `{name}`; this job is done in `{label}`.", {"name": unit.name, "label": label}))
+    if code != _full_source(target):
+        notes.append(("Its docstring is left out here; `help()` shows it.", {}))
+    return Theirs(label, code, tuple(notes))

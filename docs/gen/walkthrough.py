@@ -441,7 +441,7 @@ def beside(unit: Unit, page_path: str, relative: str, shown: dict[str, str], lan
     # A torch function that does the job of several of our helpers
     # (`_call_impl`) is shown once per page; later panels point to it.
     earlier = shown.get(theirs.label) if theirs.code else None
-    body = (f"    {theirs.note}\n\n" if theirs.note else "")
+    body = (f"    {theirs.note_in(lambda text: site(text, lang))}\n\n" if theirs.notes else "")
     if earlier:
         body += "    " + site("Its code is shown after {link}.", lang).format(link=f"[`{earlier}`](#{anchor(earlier)})") + "\n"
     elif theirs.code:
@@ -469,7 +469,8 @@ def beside(unit: Unit, page_path: str, relative: str, shown: dict[str, str], lan
     views = PICTURES.get(unit.qualname)
     if views:
         parts.append(site("**Pictures and a look inside** (generated when the site was built):", lang) + "\n")
-        parts.append("\n\n".join(views) + "\n")
+        # Captions are prose; fences (pictures, run blocks) are the same in every language.
+        parts.append("\n\n".join(view if view.startswith("```") else site(view, lang) for view in views) + "\n")
     parts.append("</div>\n")
     return "\n".join(parts)
 
