@@ -178,6 +178,17 @@ def packed_sequence_to_moves_data_and_indices_not_batch_sizes(nn, see):
     see(packed.is_cuda)
 
 
+@scenario("layers", methods=("PackedSequence.to",))
+def packed_sequence_to_passes_keywords_to_the_indices(nn, see):
+    """to() reads its arguments as Module.to does: copy= is an error, non_blocking is fine, dtype skips the indices."""
+    packed = nn.utils.rnn.pack_padded_sequence(torch.randn(3, 2, 4), [1, 3], enforce_sorted=False)
+    see.raises(lambda: packed.to(torch.float64, copy=True))
+    moved = packed.to(torch.float64, non_blocking=True, memory_format=torch.preserve_format)
+    see(moved.sorted_indices is packed.sorted_indices)
+    see(moved.unsorted_indices)
+    see(packed.to(dtype=torch.float64).sorted_indices.dtype)
+
+
 @scenario("layers", methods=("pack_padded_sequence", "pad_packed_sequence"))
 def pack_padded_sequence_checks_lengths_and_pads_to_total_length(nn, see):
     """Unsorted lengths need enforce_sorted=False; total_length pads further but cannot cut."""

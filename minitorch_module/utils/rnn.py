@@ -71,8 +71,11 @@ class PackedSequence(namedtuple("PackedSequence", ["data", "batch_sizes", "sorte
         data = self.data.to(*args, **kwargs)
         if data is self.data:
             return self
-        # The indices follow the data's device but keep their integer dtype.
-        move = {"device": data.device, "non_blocking": kwargs.get("non_blocking", False)}
+        # The indices follow the data's device but keep their integer dtype;
+        # non_blocking and memory_format apply to them too. Parsing the
+        # arguments as Module.to does also rejects what it rejects (copy=).
+        _, _, non_blocking, memory_format = torch._C._nn._parse_to(*args, **kwargs)
+        move = {"device": data.device, "non_blocking": non_blocking, "memory_format": memory_format}
         sorted_indices, unsorted_indices = (
             None if index is None else index.to(**move) for index in (self.sorted_indices, self.unsorted_indices)
         )
