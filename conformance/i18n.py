@@ -149,7 +149,8 @@ def update(domain: str, messages: list[tuple[str, str]]) -> None:
     """Write the template of `domain` and merge it into each language's catalog.
 
     `messages` are (English text, where it comes from) pairs; the place
-    groups entries into pages for `coverage`. Like msgmerge: a changed text
+    groups entries into pages for `coverage`. A place has no spaces or
+    colons: Babel would quote it in the file and not read it back. Like msgmerge: a changed text
     keeps the old translation of its closest old text, marked fuzzy.
     """
     template = Catalog(domain=domain, project="minitorch-module", fuzzy=False)
@@ -177,9 +178,9 @@ def message_texts() -> list[tuple[str, str]]:
 
     found: list[tuple[str, str]] = []
     for key, value in dict.items(TEXT):
-        found += [(text, f"check: {key}") for text in (value if isinstance(value, tuple) else (value,))]
+        found += [(text, "check") for text in (value if isinstance(value, tuple) else (value,))]
     for exercise in TRACK.values():
-        place = f"exercise {exercise.number}"
+        place = f"exercise-{exercise.number:02d}"
         found += [(exercise.title, place), (exercise.goal, place)]
         found += [(hint.text, place) for hint in exercise.hints]
     return found
@@ -189,7 +190,7 @@ def scenario_texts() -> list[tuple[str, str]]:
     """Every scenario's docstring (the `scenarios` domain), grouped by topic."""
     from .registry import all_scenarios
 
-    return [(s.doc, f"topic: {s.topic}") for s in sorted(all_scenarios(), key=lambda s: (s.topic, s.name))]
+    return [(s.doc, f"topic-{s.topic}") for s in sorted(all_scenarios(), key=lambda s: (s.topic, s.name))]
 
 
 # ---------------------------------------------------------------- hand-written pages

@@ -106,7 +106,7 @@ def test_a_scenario_describes_itself_in_the_language_asked_for(scratch_locale):
 
     scenario = next(s for s in all_scenarios() if s.name == "register_buffer_rejects_dotted_name")
     assert scenario.doc_in("en") == scenario.doc
-    i18n.update("scenarios", [(scenario.doc, "topic: registration")])
+    i18n.update("scenarios", [(scenario.doc, "topic-registration")])
     assert scenario.doc_in("zh") == scenario.doc  # not translated yet: the English
     _translate_in_catalog("scenarios", scenario.doc, "名字里带点的缓冲区会被拒绝。")
     assert scenario.doc_in("zh") == "名字里带点的缓冲区会被拒绝。"

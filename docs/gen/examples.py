@@ -215,7 +215,6 @@ def program_outputs(name: str) -> dict[str, str]:
 
 def run_both(name: str, lang: str = "en") -> str:
     """Markdown: program `name` and its output on each backend, in tabs, and a verdict."""
-    """Markdown for one program: code and output on each backend."""
     code = textwrap.dedent(PROGRAMS[name]).strip()
     outputs = program_outputs(name)
     parts = []

@@ -117,9 +117,8 @@ def _short(value: Any, limit: int = 240) -> str:
 
 
 def _escape(text: str) -> str:
-    # The table sits in markdown: `__init__` or `*args` must not become bold,
-    # and each "[" of a value would start a search for a link's "]" (slow).
-    return html.escape(text).replace("_", "&#95;").replace("*", "&#42;").replace("[", "&#91;")
+    # The table joins the page as HTML, after markdown (see `table_slot`).
+    return html.escape(text)
 
 
 def _code(text: str) -> str:
@@ -185,7 +184,7 @@ def table(comparison: Comparison, lang: str = "en") -> str:
         right = actual[i] if i < len(actual) else None
         same = left is not None and right is not None and left[1] == right[1]
         label = (left or right)[0]
-        cells = [describe(e[1]) if e is not None else "(nothing)" for e in (left, right)]
+        cells = [describe(e[1]) if e is not None else site("(nothing)", lang) for e in (left, right)]
         mark = same_text if same else f'<strong class="wt-differs">{differs_text}</strong>'
         row_class = "" if same else ' class="wt-differ"'
         out.append(f"<tr{row_class}><td>{_label(label)}</td><td>{cells[0]}</td><td>{cells[1]}</td><td>{mark}</td></tr>")

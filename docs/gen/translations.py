@@ -59,9 +59,9 @@ def page_texts() -> dict[str, list[tuple[str, str]]]:
 
     renderers = hook.page_renderers("zh")
     # The run_both examples of the hand-written pages say the same few texts.
-    renderers["(run_both examples)"] = lambda: examples.run_both(next(iter(examples.PROGRAMS)), "zh")
+    renderers["run_both-examples"] = lambda: examples.run_both(next(iter(examples.PROGRAMS)), "zh")
     # The nav titles of the generated pages.
-    renderers["(nav)"] = lambda: hook.children("zh")
+    renderers["nav"] = lambda: hook.children("zh")
     found: dict[str, list[tuple[str, str]]] = {domain: [] for domain in i18n.DOMAINS}
     for path, render in renderers.items():
         with i18n.recording() as asked:
