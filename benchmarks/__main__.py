@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 
 from .cases import FULL, QUICK, Results, run_all
-from .report import growth_rows, rich_table, write_all, write_docs
+from .report import copy_plot, growth_rows, rich_table, write_all
 
 RESULTS = Path(__file__).parent / "results"
 DOCS = Path(__file__).parent.parent / "docs"
@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     paths = write_all(results, out, command)
     # Only a full run into the default folder updates the docs page.
     if not args.quick and args.out is None:
-        paths["docs"] = write_docs(paths, DOCS)
+        paths["plot"] = copy_plot(paths, DOCS)
     for path in paths.values():
         console.print(f"wrote {path}")
     return 0

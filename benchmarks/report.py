@@ -188,16 +188,10 @@ def write_all(results: Results, folder: Path, command: str) -> dict[str, Path]:
     return paths
 
 
-# The Performance page of the docs site is the template with the latest
-# table put in, so the page always shows the numbers of the last full run.
-TEMPLATE = Path(__file__).parent / "page_template.md"
-
-
-def write_docs(paths: dict[str, Path], docs: Path) -> Path:
-    """Write docs/performance.md and copy the plot into docs/assets/performance/."""
+# The Performance page of the docs site includes `latest.md` (a snippet),
+# and shows this copy of the plot: a full run updates the page.
+def copy_plot(paths: dict[str, Path], docs: Path) -> Path:
+    """Copy the plot of a full run to docs/assets/performance/."""
     assets = docs / "assets" / "performance"
     assets.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(paths["png"], assets / "scaling.png")
-    page = docs / "performance.md"
-    page.write_text(TEMPLATE.read_text().replace("{results}", paths["md"].read_text().strip()))
-    return page
+    return Path(shutil.copyfile(paths["png"], assets / "scaling.png"))
