@@ -158,7 +158,32 @@ def describe(value: Any) -> str:
             return f"size: {_code(str(tuple(value[1])))}"
         if kind == "generator":
             return "a generator"
+        if kind == "callable" and len(value) == 2:
+            return f"function: {_code(value[1])}"
+        if kind == "object" and len(value) == 3:
+            return f"object of type {_code(value[1])}: {_code(_short(value[2]))}"
+        if kind == "set" and len(value) == 2:
+            return f"set: {_code(_short(', '.join(value[1])))}"
+        if kind == "mapping" and len(value) == 3:
+            return _container(value[1], [f"{_code(_short(k))}: {describe(v)}" for k, v in value[2]])
+        if len(value) == 2 and isinstance(value[1], list):  # a list, a tuple or a named tuple
+            items = value[1]
+            if not any(isinstance(item, (tuple, list)) for item in items):
+                return f"{kind}: {_code(_short(items))}"
+            return _container(kind, [describe(item) for item in items])
     return f"value: {_code(_short(value))}"
+
+
+# A container shows its first items, each described on its own line.
+CONTAINER_ITEMS = 8
+
+
+def _container(kind: str, items: list[str]) -> str:
+    if not items:
+        return f"{kind}: empty"
+    shown = "".join(f"<li>{item}</li>" for item in items[:CONTAINER_ITEMS])
+    more = f"<li>… {len(items) - CONTAINER_ITEMS} more</li>" if len(items) > CONTAINER_ITEMS else ""
+    return f"{kind} of {len(items)}:<ul>{shown}{more}</ul>"
 
 
 def _label(label: str) -> str:
