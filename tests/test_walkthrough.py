@@ -8,6 +8,7 @@ the built site (tests/site_build.py builds it once).
 from __future__ import annotations
 
 import ast
+import html
 import html.parser
 import re
 import sys
@@ -381,6 +382,24 @@ def test_site_exercise_pages_are_in_the_nav_with_previous_and_next(site):
         text = page.read_text()
         assert "md-footer__link--prev" in text and "md-footer__link--next" in text, page
         assert f'href="../{page.parent.name}/"' in text or 'md-nav__link--active' in text, page
+
+
+def test_every_recorded_value_is_labelled_never_a_raw_tuple():
+    # Run real scenarios on torch: each kind of value they record must get
+    # labels, not the repr of the recorder's tuples ("('list', [...])").
+    from conformance.backends import torch_backend
+    from conformance.runner import run
+
+    raw = re.compile(r"\('(?:list|tuple|mapping|set|tensor|callable|object)',")
+    names = ("call_super_init_passes_arguments_on", "load_post_hook_clearing_missing_keys_avoids_the_strict_error", "state_dict_keys_nested")
+    chosen = [s for s in walkthrough.all_scenarios() if s.name in names]
+    assert len(chosen) == len(names)
+    for scenario in chosen:
+        for _, value in run(scenario, torch_backend()).entries:
+            shown = records.describe(value)
+            assert not raw.search(html.unescape(shown)), (scenario.name, shown)
+    nested = records.describe(("tuple", [("tuple", [1]), ("mapping", "dict", [("k", 2)])]))
+    assert nested.startswith("tuple of 2:<ul>") and "dict of 1:" in nested and "<code>k</code>: <code>2</code>" in nested
 
 
 def _nav_titles(page: Path) -> list[str]:

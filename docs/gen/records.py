@@ -165,17 +165,22 @@ def describe(value: Any) -> str:
         if kind == "set" and len(value) == 2:
             return f"set: {_code(_short(', '.join(value[1])))}"
         if kind == "mapping" and len(value) == 3:
-            return _container(value[1], [f"{_code(_short(k))}: {describe(v)}" for k, v in value[2]])
+            return _container(value[1], [f"{_code(_short(k))}: {_item(v)}" for k, v in value[2]])
         if len(value) == 2 and isinstance(value[1], list):  # a list, a tuple or a named tuple
             items = value[1]
             if not any(isinstance(item, (tuple, list)) for item in items):
                 return f"{kind}: {_code(_short(items))}"
-            return _container(kind, [describe(item) for item in items])
+            return _container(kind, [_item(item) for item in items])
     return f"value: {_code(_short(value))}"
 
 
 # A container shows its first items, each described on its own line.
 CONTAINER_ITEMS = 8
+
+
+def _item(value: Any) -> str:
+    # Inside a container a plain number or string needs no "value:" label.
+    return describe(value) if isinstance(value, tuple) else _code(_short(value))
 
 
 def _container(kind: str, items: list[str]) -> str:
