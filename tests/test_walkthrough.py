@@ -434,3 +434,10 @@ def test_every_record_table_slot_is_filled(site):
     example = (site / "walkthrough" / "module" / "registration" / "index.html").read_text(encoding="utf-8")
     panels = re.findall(r'<details class="example">.*?</details>', example, re.S)
     assert panels and all('<table class="wt-record">' in panel for panel in panels)
+
+
+def test_docstring_examples_render_as_code_never_as_a_paragraph(site):
+    # A file's docstring and a def's docstring alike: ">>>" lines are code.
+    pages = [p for p in _walk_pages(site)] + [p for p in _walk_pages(site / "zh")]
+    in_paragraph = [p for p in pages if re.search(r"<p>[^<]*&gt;&gt;&gt;", p.read_text(encoding="utf-8"))]
+    assert pages and in_paragraph == []

@@ -387,7 +387,8 @@ def _prose(row: Row, lang: str = "en") -> str:
         comment = row.prose[: -len(row.unit.docstring)].strip() if row.prose.endswith(row.unit.docstring) else row.prose
         parts = [_code_dunders(_in_language(comment, lang)), docstring_markdown(_in_language(row.unit.docstring, lang))]
     else:
-        parts = [_code_dunders(_in_language(row.prose, lang))]
+        # A file's docstring may have sections too (Examples: ...).
+        parts = [docstring_markdown(_in_language(row.prose, lang))]
     return "\n\n".join(p for p in parts if p)
 
 
