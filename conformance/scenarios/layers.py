@@ -2,6 +2,8 @@
 
 import re
 
+import warnings
+
 import torch
 
 from conformance.registry import scenario
@@ -429,6 +431,27 @@ def multihead_attention_inference_matches_the_fast_path(nn, see):
         see(mha(x, x, x, need_weights=False))
         see(mha(x, x, x, key_padding_mask=padding))
         see(mha(x, x, x, attn_mask=causal, key_padding_mask=padding, need_weights=False))
+
+
+@scenario("layers", methods=("MultiheadAttention.forward", "MultiheadAttention._why_not_fast_path"))
+def multihead_attention_nested_input_needs_the_fast_path(nn, see):
+    """Nested tensors work only in the fused kernel; otherwise the error names the first reason it was skipped."""
+    with warnings.catch_warnings():  # torch warns once per process that nested tensors are a prototype
+        warnings.simplefilter("ignore")
+        nested = torch.nested.nested_tensor([torch.randn(3, 8), torch.randn(5, 8)])
+    mha = nn.MultiheadAttention(8, 2, batch_first=True)
+    with torch.no_grad():
+        see.raises(lambda: mha(nested, nested, nested))  # training is enabled
+        mha.eval()
+        out, weights = mha(nested, nested, nested, need_weights=False)
+        see(out.is_nested)
+        see([tuple(t.shape) for t in out.unbind()])
+        see(weights)
+        mask = torch.zeros(2, 5, dtype=torch.bool)
+        see.raises(lambda: mha(nested, nested, nested, key_padding_mask=mask))
+        see.raises(lambda: nn.MultiheadAttention(8, 1, batch_first=True).eval()(nested, nested, nested))
+        see.raises(lambda: nn.MultiheadAttention(8, 2).eval()(nested, nested, nested))
+    see.raises(lambda: mha.eval()(nested, nested, nested))  # grad is enabled
 
 
 @scenario("layers", methods=("MultiheadAttention.forward",))

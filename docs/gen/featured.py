@@ -280,6 +280,7 @@ FEATURED: dict[str, str] = {
     "MultiMarginLoss.__init__": "multi_margin_loss_buffers_state_dict_and_double",
     "MultiMarginLoss.forward": "multi_margin_loss_matches_torch_for_each_reduction",
     "MultiheadAttention.merge_masks": "multihead_attention_merge_masks_for_the_fused_kernels",
+    "MultiheadAttention._why_not_fast_path": "multihead_attention_nested_input_needs_the_fast_path",
     "NLLLoss.__init__": "nll_loss_buffers_state_dict_and_double",
     "NLLLoss.forward": "nll_loss_matches_torch_for_each_reduction",
     "NLLLoss2d.__init__": "nll_loss2d_buffers_state_dict_and_double",

@@ -106,7 +106,7 @@ EQUIVALENT: dict[str, str] = {
     "_ConvNd._check_arguments": "torch.nn.modules.conv._ConvNd.__init__",
     "_ConvNd.forward": "torch.nn.Conv2d.forward",
     "Embedding._checked_padding_idx": "torch.nn.Embedding.__init__",
-    "MultiheadAttention._can_use_fast_path": "torch.nn.MultiheadAttention.forward",
+    "MultiheadAttention._why_not_fast_path": "torch.nn.MultiheadAttention.forward",
     "MultiheadAttention._merge_masks": "torch.nn.MultiheadAttention.merge_masks",
     "_canonical_masks": "torch.nn.functional._canonical_mask",
     # rnn.py: torch checks `isinstance(input, PackedSequence)` inline in forward.

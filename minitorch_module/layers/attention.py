@@ -184,7 +184,8 @@ class MultiheadAttention(Module):
         attn_mask, key_padding_mask = _canonical_masks(attn_mask, key_padding_mask, query.dtype)
         # The fused kernel, in the cases where torch uses it. It takes
         # batch-first inputs as they are.
-        if not float_mask and self._can_use_fast_path(query, key, value):
+        why_not = self._why_not_fast_path(query, key, value, (attn_mask, key_padding_mask), float_mask)
+        if not why_not and self.in_proj_bias is not None:
             merged_mask, mask_type = self.merge_masks(attn_mask, key_padding_mask, query)
             return torch._native_multi_head_attention(
                 query,
@@ -201,6 +202,12 @@ class MultiheadAttention(Module):
                 need_weights,
                 average_attn_weights,
                 mask_type,
+            )
+        # Outside the fused kernel nothing takes nested tensors.
+        if query.is_nested or key.is_nested or value.is_nested:
+            raise AssertionError(
+                "MultiheadAttention does not support NestedTensor outside of its fast path. "
+                f"The fast path was not hit because {why_not}"
             )
         # The functional form wants (L, N, E): swap the first two dims of
         # batch-first inputs now and swap the output back at the end.
@@ -247,31 +254,63 @@ class MultiheadAttention(Module):
             return attn_output.transpose(1, 0), attn_weights
         return attn_output, attn_weights
 
-    def _can_use_fast_path(self, query: torch.Tensor, key: torch.Tensor, value: torch.Tensor) -> bool:
-        """Return True when torch would use its fused inference kernel."""
+    def _why_not_fast_path(
+        self,
+        query: torch.Tensor,
+        key: torch.Tensor,
+        value: torch.Tensor,
+        masks: tuple[torch.Tensor | None, torch.Tensor | None],
+        float_mask: bool,
+    ) -> str:
+        """Why torch would not use its fused inference kernel here ("" if it would).
+
+        The reasons, their order and their words are torch's: an error about
+        nested tensors quotes the first one that applies.
+        """
         # Inference-only self-attention with the packed layout and no extras.
         weight, bias = self.in_proj_weight, self.in_proj_bias
-        if not torch.backends.mha.get_fastpath_enabled() or query.dim() != 3:
-            return False
-        if query is not key or key is not value or weight is None or bias is None:
-            return False
-        # Every test below mirrors one condition in torch's forward.
-        if query.dtype != bias.dtype or query.dtype != weight.dtype:
-            return False
-        if self.training or self.num_heads % 2 != 0 or not self.batch_first:
-            return False
-        if self.bias_k is not None or self.bias_v is not None or self.add_zero_attn:
-            return False
-        if not self._qkv_same_embed_dim or torch.is_autocast_enabled():
-            return False
+        checks = (
+            (lambda: not torch.backends.mha.get_fastpath_enabled(),
+             lambda: "torch.backends.mha.get_fastpath_enabled() was not True"),
+            (lambda: query.dim() != 3,
+             lambda: f"input not batched; expected query.dim() of 3 but got {query.dim()}"),
+            (lambda: query is not key or key is not value,
+             lambda: "non-self attention was used (query, key, and value are not the same Tensor)"),
+            (lambda: bias is not None and query.dtype != bias.dtype,
+             lambda: f"dtypes of query ({query.dtype}) and self.in_proj_bias ({bias.dtype}) don't match"),
+            (lambda: weight is None, lambda: "in_proj_weight was None"),
+            (lambda: query.dtype != weight.dtype,
+             lambda: f"dtypes of query ({query.dtype}) and self.in_proj_weight ({weight.dtype}) don't match"),
+            (lambda: self.training, lambda: "training is enabled"),
+            (lambda: self.num_heads % 2 != 0, lambda: "self.num_heads is not even"),
+            (lambda: not self.batch_first, lambda: "batch_first was not True"),
+            (lambda: self.bias_k is not None, lambda: "self.bias_k was not None"),
+            (lambda: self.bias_v is not None, lambda: "self.bias_v was not None"),
+            (lambda: self.add_zero_attn, lambda: "add_zero_attn was enabled"),
+            (lambda: not self._qkv_same_embed_dim, lambda: "_qkv_same_embed_dim was not True"),
+            (lambda: query.is_nested and any(m is not None for m in masks),
+             # torch's text, with the spaces of its line continuation.
+             lambda: "supplying both src_key_padding_mask and src_mask at the same time "
+                     + " " * 33 + "is not supported with NestedTensor input"),
+            (lambda: torch.is_autocast_enabled(), lambda: "autocast is enabled"),
+        )
+        for failed, reason in checks:
+            if failed():
+                return reason()
+        # Float masks are checked first but named only when nothing above applies.
+        if float_mask:
+            return "floating-point masks are not supported for fast path."
         # The fused kernel has no backward: it is skipped whenever autograd
         # would need to track one of the tensors.
         tensors = (query, key, value, weight, bias, self.out_proj.weight, self.out_proj.bias)
         if torch.overrides.has_torch_function(tensors):
-            return False
-        if any(t is not None and t.device.type not in ("cpu", "cuda") for t in tensors):
-            return False
-        return not (torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors))
+            return "some Tensor argument has_torch_function"
+        devices = ("cpu", "cuda", torch._C._get_privateuse1_backend_name())
+        if any(t is not None and t.device.type not in devices for t in tensors):
+            return f"some Tensor argument's device is neither one of cpu, cuda or {devices[2]}"
+        if torch.is_grad_enabled() and any(t is not None and t.requires_grad for t in tensors):
+            return "grad is enabled and at least one of query or the input/output projection weights or biases requires_grad"
+        return ""
 
     def merge_masks(
         self, attn_mask: torch.Tensor | None, key_padding_mask: torch.Tensor | None, query: torch.Tensor
