@@ -49,7 +49,7 @@ import torch
 from . import check_worker, track
 from .course import Course, load_course
 from .provenance import static_problems
-from .reach import reaching
+from .reach import HUNG, reaching
 from .registry import all_scenarios, load_scenario_folder
 from .backends import torch_backend
 from .runner import run as run_scenario
@@ -123,6 +123,8 @@ class CheckResult:
     exercises: list[ExerciseResult]
     # A problem with the whole copy: nothing is graded.
     problem: str = ""
+    # Problems of the course's own scenarios, shown above the results.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -152,6 +154,8 @@ class Oracle(threading.Thread):
     def __init__(self, scenarios: list) -> None:
         super().__init__(daemon=True)
         self.scenarios, self.records = scenarios, {}
+        # (scenario name, when torch started it) while one runs.
+        self.running: tuple[str, float] | None = None
 
     def run(self) -> None:
         with self.lock:  # (no fork in the middle of this either)
@@ -161,12 +165,28 @@ class Oracle(threading.Thread):
             for scenario in self.scenarios:
                 with self.lock:
                     if scenario not in self.made:
+                        self.running = (scenario.name, time.monotonic())
                         record = run_scenario(scenario, _torch_backend())
                         self.made[scenario] = _plain([record.entries, record.uncaught])
+                        self.running = None
                 self.records[scenario.name] = self.made[scenario]
         finally:
             with self.lock:
                 torch.set_num_threads(threads)
+
+
+    def wait(self, time_limit: float) -> str | None:
+        """Wait until torch is done; the name of a scenario it did not finish in `time_limit` s, else None.
+
+        Such a scenario (a course's hidden scenario that loops) keeps this
+        thread busy for good: the check can only stop and say so.
+        """
+        while self.is_alive():
+            self.join(timeout=0.2)
+            running = self.running
+            if running is not None and time.monotonic() - running[1] > time_limit:
+                return running[0]
+        return None
 
 
 @functools.lru_cache(maxsize=None)
@@ -179,6 +199,10 @@ def _torch_backend():
 
 class Tampered(Exception):
     """The private channel carried something the worker did not send."""
+
+
+class TorchStuck(Exception):
+    """torch's run of a scenario (the oracle) holds its lock far too long: no worker can start."""
 
 
 class _Output:
@@ -231,6 +255,8 @@ class _Session:
                 start = self._run_worker(start)
             except Tampered as error:
                 self.problem = TEXT["tampered"].format(reason=error)
+            except TorchStuck:
+                break  # check() names the scenario torch is stuck in
             restarts += 1
 
     def _set(self, index: int, status: str, problem: str, **extra: object) -> None:
@@ -258,7 +284,12 @@ class _Session:
             "package": str(self.scratch / "minitorch_module"), "jobs": [[j.tag, j.name] for j in self.jobs],
             "hidden": [str(h) for h in self.hidden],
         }
-        process = _start(orders, output[1], errors[1])
+        try:
+            process = _start(orders, output[1], errors[1], wait_for_torch=3 * self.time_limit)
+        except TorchStuck:
+            for fd in (*channel, *output, *errors):
+                os.close(fd)
+            raise
         for fd in (channel[1], output[1], errors[1]):
             os.close(fd)
         try:
@@ -300,13 +331,18 @@ WORKER_MAIN = "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '
     "from conformance.check_worker import main; main()"
 
 
-def _start(orders: dict, output: int, errors: int):
+def _start(orders: dict, output: int, errors: int, wait_for_torch: float):
     """Start a worker: a fork of this process on Linux, a new interpreter elsewhere."""
     if FORK:
         # Torch's records are made one at a time under the oracle's lock:
-        # fork between two of them, never in the middle of one.
-        with Oracle.lock:
+        # fork between two of them, never in the middle of one. A record
+        # that takes far longer than any scenario should is a loop.
+        if not Oracle.lock.acquire(timeout=wait_for_torch):
+            raise TorchStuck
+        try:
             pid = os.fork()
+        finally:
+            Oracle.lock.release()
         if pid == 0:
             check_worker.forked(orders, output, errors)  # never returns
         return _Forked(pid)
@@ -491,7 +527,9 @@ def check(
     tags = {e.tag for e in chosen}
     # Before the oracle's thread starts: the search forks this process.
     with Oracle.lock:
-        reaches = reaching([s for s in scenarios if s.exercise in tags])
+        reaches = reaching([s for s in scenarios if s.exercise in tags], time_limit=time_limit)
+    notes = [TEXT["hung_on_reference"].format(name=s.name, limit=time_limit)
+             for s in scenarios if s.exercise in tags and s.name in HUNG]
     results = [
         ExerciseResult(e, points=course.points_for(e),
                        ungraded=[s.name for s in scenarios if s.exercise == e.tag and not reaches[s.name]])
@@ -516,14 +554,18 @@ def check(
         session.run()
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
-    oracle.join()
+    # torch runs in this process, one thread, while the copy runs in the
+    # worker: give it more time than the copy gets.
+    stuck = oracle.wait(3 * time_limit)
+    if stuck is not None:
+        return CheckResult(results, TEXT["torch_hung"].format(name=stuck, limit=3 * time_limit), notes)
     if session.problem:
-        return CheckResult(results, session.problem)
+        return CheckResult(results, session.problem, notes)
     by_tag = {r.exercise.tag: r for r in results}
     for index, job in enumerate(jobs):
         outcome = _outcome(job, session.results.get(index), oracle.records[job.name], session)
         by_tag[job.tag].outcomes.append(outcome)
-    return CheckResult(results)
+    return CheckResult(results, notes=notes)
 
 
 def _outcome(job: _Job, result: dict | None, expected: list, session: _Session) -> Outcome:
@@ -651,6 +693,8 @@ def print_report(result: CheckResult, console=None) -> None:
         table.add_row(str(r.exercise.number), tr(r.exercise.title), passed, f"{score:g}/{r.points:g}",
                       f"[{style}]{r.status}[/]")
     console.print(table)
+    for note in result.notes:
+        console.print(note, markup=False, highlight=False, style="yellow")
     if result.problem:
         console.rule(f"[red]{TEXT['not_yours_heading']}")
         console.print(result.problem, markup=False, highlight=False)
@@ -739,7 +783,7 @@ def gradescope_json(result: CheckResult) -> dict:
     return {
         "score": score,
         "visibility": "visible",
-        "output": summary + (f"\n\n{result.problem}" if result.problem else ""),
+        "output": "\n\n".join([summary, *result.notes] + ([result.problem] if result.problem else [])),
         "tests": tests,
     }
 

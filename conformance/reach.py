@@ -33,9 +33,12 @@ import functools
 import hashlib
 import json
 import os
+import selectors
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from types import CodeType
 
@@ -51,6 +54,10 @@ from .runner import run
 FORK = sys.platform.startswith("linux")
 # Scenario -> whether it reaches the code of its exercise.
 _KNOWN: dict[Scenario, bool] = {}
+# Seconds one scenario may run on the reference in the search. A teacher's
+# hidden scenario can loop forever; it is then not graded (and named here).
+SEARCH_LIMIT = 60.0
+HUNG: set[str] = set()
 
 
 class _Reached(BaseException):
@@ -76,8 +83,11 @@ def marked_code() -> dict[CodeType, str]:
     return found
 
 
-def _search(scenarios: list[Scenario], stop_early: bool) -> list[bool]:
-    """Run each scenario on the reference; note whether it calls its exercise's code."""
+def _search(scenarios: list[Scenario], stop_early: bool, report=None) -> list[bool]:
+    """Run each scenario on the reference; note whether it calls its exercise's code.
+
+    `report(reached)` hears each answer as soon as it is known.
+    """
     codes, backend = marked_code(), clone_backend()
     found = []
     for scenario in scenarios:
@@ -100,32 +110,72 @@ def _search(scenarios: list[Scenario], stop_early: bool) -> list[bool]:
         finally:
             sys.settrace(None)
         found.append(reached)
+        if report is not None:
+            report(reached)
     return found
 
 
-def _search_in_child(scenarios: list[Scenario]) -> list[bool] | None:
-    """`_search` in a forked child (quick: it stops at the first hit); None if the child failed."""
+def _search_in_child(scenarios: list[Scenario], time_limit: float = SEARCH_LIMIT) -> list[bool] | None:
+    """`_search` in forked children (quick: each scenario stops at the first hit).
+
+    A scenario still running after `time_limit` seconds is stopped with its
+    child: it does not reach (it is not graded) and is named in `HUNG`; a new
+    child goes on with the scenarios after it. None if a child failed.
+    """
+    found: list[bool] = []
+    while len(found) < len(scenarios):
+        rest = scenarios[len(found):]
+        answers, finished = _child_answers(rest, time_limit)
+        if answers is None:
+            return None
+        found += answers
+        if not finished:
+            HUNG.add(rest[len(answers)].name)
+            found.append(False)
+    return found
+
+
+def _child_answers(scenarios: list[Scenario], time_limit: float) -> tuple[list[bool] | None, bool]:
+    """The answers of one forked child, one line each; whether it got through them all in time."""
     read, write = os.pipe()
     pid = os.fork()
-    if pid == 0:  # the child: answer on the pipe, then exit whatever happened
+    if pid == 0:  # the child: one answer per line on the pipe, then exit whatever happened
         code = 1
         try:
             os.close(read)
             with os.fdopen(write, "w") as pipe:
-                json.dump(_search(scenarios, stop_early=True), pipe)
+                def report(reached: bool) -> None:
+                    pipe.write(f"{int(reached)}\n")
+                    pipe.flush()
+
+                _search(scenarios, stop_early=True, report=report)
             code = 0
         finally:
             os._exit(code)
     os.close(write)
-    with os.fdopen(read) as pipe:
-        text = pipe.read()
+    answers: list[bool] = []
+    buffer = b""
+    deadline = time.monotonic() + time_limit
+    with selectors.DefaultSelector() as watch:
+        watch.register(read, selectors.EVENT_READ)
+        while True:
+            if not watch.select(timeout=max(0.0, deadline - time.monotonic())):
+                os.kill(pid, signal.SIGKILL)  # this scenario took too long
+                os.waitpid(pid, 0)
+                os.close(read)
+                return answers, False
+            chunk = os.read(read, 4096)
+            if not chunk:
+                break
+            buffer += chunk
+            *lines, buffer = buffer.split(b"\n")
+            answers += [line == b"1" for line in lines]
+            if lines:  # the next scenario gets a full time limit
+                deadline = time.monotonic() + time_limit
+    os.close(read)
     status = os.waitpid(pid, 0)[1]
-    try:
-        found = json.loads(text)
-    except ValueError:
-        return None
-    ok = os.waitstatus_to_exitcode(status) == 0 and isinstance(found, list) and len(found) == len(scenarios)
-    return [bool(x) for x in found] if ok else None
+    ok = os.waitstatus_to_exitcode(status) == 0 and len(answers) == len(scenarios)
+    return (answers, True) if ok else (None, True)
 
 
 def _digest(folder: Path, files: list[Path], salt: str = "") -> str:
@@ -198,12 +248,15 @@ def _search_in_fresh_process(scenarios: list[Scenario]) -> list[bool] | None:
     return [bool(x) for x in found] if done.returncode == 0 and len(found) == len(names) else None
 
 
-def reaching(scenarios: list[Scenario], fresh_process: bool = False) -> dict[str, bool]:
+def reaching(
+    scenarios: list[Scenario], fresh_process: bool = False, time_limit: float = SEARCH_LIMIT
+) -> dict[str, bool]:
     """Scenario name -> whether it runs at least one marked function of its exercise.
 
     The checker calls it before torch runs anything in its process (the
     search forks). A caller that already ran torch code passes
-    `fresh_process=True`.
+    `fresh_process=True`. A scenario that runs longer than `time_limit`
+    seconds on the reference does not reach (see `HUNG`).
     """
     todo = [s for s in dict.fromkeys(scenarios) if s not in _KNOWN]
     if todo:
@@ -214,11 +267,12 @@ def reaching(scenarios: list[Scenario], fresh_process: bool = False) -> dict[str
     if todo:
         found = None
         if FORK:
-            found = _search_in_fresh_process(todo) if fresh_process else _search_in_child(todo)
+            found = _search_in_fresh_process(todo) if fresh_process else _search_in_child(todo, time_limit)
         if found is None:  # no fork, or it failed: search here, running each scenario in full
             found = _search(todo, stop_early=False)
         _KNOWN.update(zip(todo, found))
-        _write_cache(path, {_key(s): r for s, r in zip(todo, found)})
+        # A scenario that ran out of time is searched again next time.
+        _write_cache(path, {_key(s): r for s, r in zip(todo, found) if s.name not in HUNG})
     return {s.name: _KNOWN[s] for s in scenarios}
 
 

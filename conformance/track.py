@@ -353,6 +353,11 @@ Exercises, in order:
     # Problems: one line each, shown in the table and in full.
     "problem_fail": "differs from torch: {label}",
     "problem_timeout_scenario": "no result after {limit:g} s while running scenario {name}: an endless loop or a very slow step?",
+    # A course's own scenario that never ends: the teacher has to fix it.
+    "hung_on_reference": "Scenario {name} did not finish within {limit:g} s on the reference code, so it is not "
+                         "graded. This is a problem in the course's scenarios, not in your copy.",
+    "torch_hung": "torch did not finish scenario {name} within {limit:g} s, so nothing could be graded. This is "
+                  "a problem in the course's scenarios, not in your copy: tell your teacher.",
     "problem_timeout_import": "no result after {limit:g} s while importing your package",
     "problem_crash": "the process ended while running scenario {name}: {status}",
     "problem_import": "your code could not be imported: {detail}",

@@ -138,3 +138,54 @@ def test_run_autograder_grades_a_solved_and_a_broken_copy(bundle, tmp_path):
     assert parameter["score"] == 10 and parameter["status"] == "passed"
     assert train_eval["score"] < 20 and train_eval["status"] == "failed"
     assert "Exercise 4 (train/eval and grads): write Module.train" in train_eval["output"]
+
+
+LOOPING = '''
+import torch
+
+from conformance.registry import scenario
+
+
+@scenario("train_eval")
+def hidden_loops_before_train(nn, see):
+    """A teacher's mistake: this loops before it ever calls train()."""
+    while True:
+        pass
+
+
+@scenario("train_eval")
+def hidden_loops_after_train(nn, see):
+    """A teacher's mistake: this calls train(), then loops."""
+    nn.Module().train()
+    while True:
+        pass
+'''
+
+
+@pytest.mark.parametrize("which", ["before", "after"])
+def test_a_hidden_scenario_that_never_ends_is_named_not_waited_for(tmp_path, which):
+    # One looping scenario per course. Looping before train() is caught by
+    # the search for what reaches the exercise (not graded, named); looping
+    # after it, by the torch run (nothing graded, named). Run as the CLI
+    # runs, in its own process: the torch thread stays stuck.
+    (tmp_path / "hidden").mkdir()
+    keep = "before" if which == "before" else "after"
+    drop = "after" if which == "before" else "before"
+    text = LOOPING.split(f"@scenario(\"train_eval\")\ndef hidden_loops_{drop}_train")[0] if keep == "before" else \
+        LOOPING.split("@scenario(\"train_eval\")\ndef hidden_loops_before_train")[0] + \
+        "@scenario(\"train_eval\")\ndef hidden_loops_after_train" + LOOPING.split("def hidden_loops_after_train")[1]
+    (tmp_path / "hidden" / "loops.py").write_text(text)
+    (tmp_path / "course.toml").write_text('exercises = ["train_eval"]\ntime_limit = 2\nhidden_scenarios = "hidden"\n')
+    copy = tmp_path / "copy"
+    shutil.copytree(PACKAGE, copy / "minitorch_module", ignore=shutil.ignore_patterns("__pycache__"))
+    done = subprocess.run(
+        [sys.executable, "-m", "conformance.cli", "check", str(copy), "--course", str(tmp_path / "course.toml")],
+        capture_output=True, text=True, timeout=300, env=dict(os.environ, COLUMNS="300", MINITORCH_MODULE_CACHE="off"),
+    )
+    out = done.stdout.replace("\n", " ")
+    name = f"hidden_loops_{keep}_train"
+    assert name in out
+    if keep == "before":
+        assert done.returncode == 0 and "is not graded" in out  # the rest passes
+    else:
+        assert done.returncode != 0 and "nothing could be graded" in out
