@@ -236,16 +236,50 @@ def _search_in_fresh_process(scenarios: list[Scenario]) -> list[bool] | None:
     None if a scenario is not one of the registered ones (a teacher's hidden
     folder: only the checker loads those) or the interpreter failed.
     """
-    names = [s.name for s in scenarios]
+    names = tuple(s.name for s in scenarios)
     if not set(names) <= {s.name for s in all_scenarios()}:
         return None
-    done = subprocess.run([sys.executable, "-m", "conformance.reach", *names], capture_output=True, text=True)
+    process = _started.pop(names, None) or _start_search(names)
+    stdout, _ = process.communicate()
     try:
         # Scenarios may print; the answer is the last line.
-        found = json.loads(done.stdout.strip().splitlines()[-1])
+        found = json.loads(stdout.strip().splitlines()[-1])
     except (ValueError, IndexError):
         return None
-    return [bool(x) for x in found] if done.returncode == 0 and len(found) == len(names) else None
+    return [bool(x) for x in found] if process.returncode == 0 and len(found) == len(names) else None
+
+
+# Searches started ahead of time (`start_search`), by the names they answer for.
+_started: dict[tuple[str, ...], subprocess.Popen] = {}
+
+
+def _start_search(names: tuple[str, ...]) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "conformance.reach", *names],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )
+
+
+def _unknown(scenarios: list[Scenario]) -> list[Scenario]:
+    """The scenarios with no answer yet, in this process or in the cache file."""
+    todo = [s for s in dict.fromkeys(scenarios) if s not in _KNOWN]
+    if todo:
+        cached = _read_cache(cache_file())
+        _KNOWN.update({s: cached[_key(s)] for s in todo if _key(s) in cached})
+    return [s for s in todo if s not in _KNOWN]
+
+
+def start_search(scenarios: list[Scenario]) -> None:
+    """Start searching for `scenarios` now, in a fresh interpreter, and go on.
+
+    The docs build calls this first: on a machine with an empty cache, the
+    search then runs on the second core while the build runs the scenarios,
+    and `graded` later only collects its answer.
+    """
+    todo = _unknown(scenarios)
+    names = tuple(s.name for s in todo)
+    if todo and FORK and names not in _started:
+        _started[names] = _start_search(names)
 
 
 def reaching(
@@ -258,13 +292,9 @@ def reaching(
     `fresh_process=True`. A scenario that runs longer than `time_limit`
     seconds on the reference does not reach (see `HUNG`).
     """
-    todo = [s for s in dict.fromkeys(scenarios) if s not in _KNOWN]
+    todo = _unknown(scenarios)
     if todo:
         path = cache_file()
-        cached = _read_cache(path)
-        _KNOWN.update({s: cached[_key(s)] for s in todo if _key(s) in cached})
-        todo = [s for s in todo if s not in _KNOWN]
-    if todo:
         found = None
         if FORK:
             found = _search_in_fresh_process(todo) if fresh_process else _search_in_child(todo, time_limit)

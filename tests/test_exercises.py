@@ -134,6 +134,25 @@ def test_reach_is_cached_in_a_file_keyed_by_the_sources(tmp_path, monkeypatch):
     assert reach.reaching(sample) == first
 
 
+def test_a_search_started_early_is_the_one_used(tmp_path, monkeypatch):
+    # The docs build starts the search first and collects it later: one
+    # fresh interpreter, and the same answers as a search done in place.
+    monkeypatch.setenv("MINITORCH_MODULE_CACHE", str(tmp_path))
+    sample = TRACK["parameter"].scenarios
+    monkeypatch.setattr(reach, "_KNOWN", {})
+    monkeypatch.setattr(reach, "_started", {})
+    started = []
+    real_start = reach._start_search
+    monkeypatch.setattr(reach, "_start_search", lambda names: started.append(names) or real_start(names))
+    reach.start_search(sample)
+    assert len(started) == 1 and reach._started
+    answers = reach.reaching(sample, fresh_process=True)
+    assert len(started) == 1 and not reach._started
+    monkeypatch.setattr(reach, "_KNOWN", {})
+    monkeypatch.setenv("MINITORCH_MODULE_CACHE", "off")
+    assert reach.reaching(sample) == answers
+
+
 def test_exercises_list_shows_graded_counts(capsys):
     assert main(["exercises", "list", "--ungraded"]) == 0
     out = capsys.readouterr().out

@@ -47,7 +47,8 @@ from mkdocs.utils import get_relative_url
 # mkdocs loads this file by path: make `gen` importable as a package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conformance import i18n  # noqa: E402
+from conformance import i18n, reach  # noqa: E402
+from conformance.registry import all_scenarios  # noqa: E402
 from gen import exercise_pages, families, records, translations, walkthrough  # noqa: E402
 
 MERMAID_SCRIPT = "javascripts/mermaid.min.js"
@@ -133,6 +134,9 @@ def on_config(config: dict, **kwargs: object) -> dict:
         walkthrough.clear_caches()
         families.report_parts.cache_clear()
         _written_nav = copy.deepcopy(config.get("nav"))
+        # The exercise pages say which scenarios are graded: start that
+        # search now, beside the build (only an empty cache has work to do).
+        reach.start_search(all_scenarios())
     if _written_nav:
         config["nav"] = _expand(copy.deepcopy(_written_nav), children(lang))
     return config
