@@ -174,7 +174,6 @@ class Oracle(threading.Thread):
             with self.lock:
                 torch.set_num_threads(threads)
 
-
     def wait(self, time_limit: float) -> str | None:
         """Wait until torch is done; the name of a scenario it did not finish in `time_limit` s, else None.
 

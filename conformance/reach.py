@@ -11,7 +11,9 @@ reference clone, in the checker (never on a student's copy), with a trace
 function that watches for the code of the exercise's marked functions. On
 Linux that run happens in a forked child of the checker, which stops each
 scenario at the first call it was looking for and then exits, so an
-interrupted scenario cannot leave global state behind. The answers are kept
+interrupted scenario cannot leave global state behind. A scenario that is
+still running after the time limit (a teacher's hidden scenario that loops)
+is stopped with its child, is not graded, and is named in `HUNG`. The answers are kept
 for the life of the process, and in a small cache file: running the
 scenarios that never reach their exercise takes a while, and the answer only
 changes with the source. The file's name is a hash of the reference, this
