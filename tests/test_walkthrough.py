@@ -441,3 +441,10 @@ def test_docstring_examples_render_as_code_never_as_a_paragraph(site):
     pages = [p for p in _walk_pages(site)] + [p for p in _walk_pages(site / "zh")]
     in_paragraph = [p for p in pages if re.search(r"<p>[^<]*&gt;&gt;&gt;", p.read_text(encoding="utf-8"))]
     assert pages and in_paragraph == []
+
+
+def test_the_chinese_api_reference_shows_chinese_docstrings(site):
+    chinese = (site / "zh" / "reference" / "index.html").read_text(encoding="utf-8")
+    english = (site / "reference" / "index.html").read_text(encoding="utf-8")
+    # Parameter's first line, in each edition.
+    assert "作为模块权重的张量" in chinese and "作为模块权重的张量" not in english

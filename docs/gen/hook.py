@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from conformance import i18n, reach  # noqa: E402
 from conformance.registry import all_scenarios  # noqa: E402
-from gen import exercise_pages, families, records, translations, walkthrough  # noqa: E402
+from gen import exercise_pages, families, griffe_i18n, records, translations, walkthrough  # noqa: E402
 
 MERMAID_SCRIPT = "javascripts/mermaid.min.js"
 
@@ -129,6 +129,7 @@ def on_config(config: dict, **kwargs: object) -> dict:
     """MkDocs event: list the generated pages in the nav, titled in the build's language."""
     global _written_nav
     lang = config.theme.get("language") or LANGUAGES[0]
+    griffe_i18n.build_language = lang  # the API reference's docstrings follow the build
     if lang == LANGUAGES[0]:  # the first build (and every rebuild of `mkdocs serve`)
         _anchors.cache_clear()
         walkthrough.clear_caches()
