@@ -14,7 +14,26 @@ from ..module import Module
 __all__ = ["Dropout"]
 
 
-class Dropout(Module):
+# Every dropout stores the same two settings and checks p the same way, so
+# torch gives them one base class; each kind only picks its F function.
+class _DropoutNd(Module):
+    """The probability check and the repr that every dropout shares."""
+
+    # `p` is the chance to drop each element; `inplace` overwrites the input.
+    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
+        super().__init__()
+        # Checked at construction, with torch's message.
+        if p < 0 or p > 1:
+            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        self.p = p
+        self.inplace = inplace
+
+    # Both settings, always.
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace={self.inplace}"
+
+
+class Dropout(_DropoutNd):
     """Zero each element with probability `p` in training and scale the rest by 1/(1-p).
 
     In eval mode (`model.eval()`) the input is returned unchanged: this is
@@ -27,50 +46,19 @@ class Dropout(Module):
         tensor([1., 1., 1.])
     """
 
-    # `p` is the chance to drop each element; `inplace` overwrites the input.
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        super().__init__()
-        # Checked at construction, with torch's message.
-        if p < 0 or p > 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p = p
-        self.inplace = inplace
-
     # `self.training` is the flag that train()/eval() set: the layer itself
     # never checks the mode any other way.
     def forward(self, input: torch.Tensor) -> torch.Tensor:
         return F.dropout(input, self.p, self.training, self.inplace)
-
-    # Both settings, always.
-    def extra_repr(self) -> str:
-        return f"p={self.p}, inplace={self.inplace}"
 
 
 # ------------------------------------------------------------------
 # Dropout variants: whole channels, and alpha dropout for SELU nets
 # ------------------------------------------------------------------
 
-# In torch all of these (and Dropout itself) derive from one _DropoutNd
-# base. Here Dropout stands alone, since it was written first; the
-# variants share the base below. So `isinstance(Dropout2d(), Dropout)` is
-# False, as in torch.
+# The variants derive from _DropoutNd, like Dropout, and not from Dropout:
+# `isinstance(Dropout2d(), Dropout)` is False, as in torch.
 __all__ += ["Dropout1d", "Dropout2d", "Dropout3d", "AlphaDropout", "FeatureAlphaDropout"]
-
-
-class _DropoutNd(Module):
-    """The probability check and the repr that every dropout shares."""
-
-    def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
-        """Check p at construction, with torch's message."""
-        super().__init__()
-        if p < 0 or p > 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
-        self.p = p
-        self.inplace = inplace
-
-    def extra_repr(self) -> str:
-        """Both settings, named."""
-        return f"p={self.p}, inplace={self.inplace}"
 
 
 class Dropout1d(_DropoutNd):

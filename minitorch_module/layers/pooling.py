@@ -21,14 +21,10 @@ from ..module import Module
 __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]
 
 
-class MaxPool2d(Module):
-    """Take the maximum over each kernel_size window; stride defaults to kernel_size.
-
-    Examples:
-        >>> import torch
-        >>> MaxPool2d(2)(torch.zeros(1, 1, 4, 4)).shape
-        torch.Size([1, 1, 2, 2])
-    """
+# Torch gives each pooling family one base class that stores the settings;
+# MaxPool1d and MaxPool2d only pick the F function.
+class _MaxPoolNd(Module):
+    """The settings every max pooling stores, exactly as given."""
 
     # Only settings, no tensors: a pooling layer has nothing to train.
     def __init__(
@@ -50,6 +46,23 @@ class MaxPool2d(Module):
         self.return_indices = return_indices
         self.ceil_mode = ceil_mode
 
+    # Every setting except `return_indices`, as torch prints it.
+    def extra_repr(self) -> str:
+        return (
+            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
+            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
+        )
+
+
+class MaxPool2d(_MaxPoolNd):
+    """Take the maximum over each kernel_size window; stride defaults to kernel_size.
+
+    Examples:
+        >>> import torch
+        >>> MaxPool2d(2)(torch.zeros(1, 1, 4, 4)).shape
+        torch.Size([1, 1, 2, 2])
+    """
+
     # With return_indices=True the result is a (values, indices) pair, so
     # the return type is not always a tensor.
     def forward(self, input: torch.Tensor) -> Any:
@@ -61,13 +74,6 @@ class MaxPool2d(Module):
             self.dilation,
             ceil_mode=self.ceil_mode,
             return_indices=self.return_indices,
-        )
-
-    # Every setting except `return_indices`, as torch prints it.
-    def extra_repr(self) -> str:
-        return (
-            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
         )
 
 
@@ -133,42 +139,11 @@ class AdaptiveAvgPool2d(Module):
 # More pooling: 1d windows and adaptive max pooling
 # ------------------------------------------------------------------
 
-# Torch gives each pooling family one base class (_MaxPoolNd, ...) that
-# stores the settings; the 1d/2d classes only pick the F function.
+# The public layers of this section.
 __all__ += ["MaxPool1d", "AvgPool1d", "AdaptiveMaxPool1d", "AdaptiveMaxPool2d", "AdaptiveAvgPool1d"]
 
 # AvgPool1d turns an int size into a 1-tuple with the helper conv layers use.
 from .conv import _ntuple  # noqa: E402
-
-
-class _MaxPoolNd(Module):
-    """The settings every max pooling stores, exactly as given."""
-
-    def __init__(
-        self,
-        kernel_size: Any,
-        stride: Any = None,
-        padding: Any = 0,
-        dilation: Any = 1,
-        return_indices: bool = False,
-        ceil_mode: bool = False,
-    ) -> None:
-        """Store the window settings exactly as given."""
-        super().__init__()
-        # No stride means windows side by side, as in MaxPool2d above.
-        self.kernel_size = kernel_size
-        self.stride = stride if stride is not None else kernel_size
-        self.padding = padding
-        self.dilation = dilation
-        self.return_indices = return_indices
-        self.ceil_mode = ceil_mode
-
-    def extra_repr(self) -> str:
-        """Every setting but return_indices, as torch prints it."""
-        return (
-            f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
-            f"dilation={self.dilation}, ceil_mode={self.ceil_mode}"
-        )
 
 
 class MaxPool1d(_MaxPoolNd):
@@ -227,6 +202,8 @@ class AvgPool1d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
+# As for max pooling above, adaptive max pooling has one base class that
+# stores the settings; the 1d/2d classes only pick the F function.
 class _AdaptiveMaxPoolNd(Module):
     """Max-pool into a fixed `output_size`; `return_indices` also gives where each max was."""
 
