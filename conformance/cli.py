@@ -23,8 +23,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "compare": ("conformance.compare", "run the scenarios on torch and on the clone and compare"),
     "explain": ("conformance.explain_command", "show the internal state of a module tree"),
     "trace": ("conformance.trace_command", "show the tree of Module method calls that some code makes"),
-    "exercises": ("conformance.exercises", "make a student copy of the clone with exercises to fill in"),
-    "check": ("conformance.check", "check a student copy against torch, exercise by exercise"),
+    "exercises": ("conformance.classroom.exercises", "make a student copy of the clone with exercises to fill in"),
+    "check": ("conformance.classroom.check", "check a student copy against torch, exercise by exercise"),
     "translations": ("conformance.i18n", "show how much of the Chinese translation is done and up to date"),
 }
 

@@ -13,7 +13,7 @@ import signal
 import pytest
 
 from conformance.registry import EXERCISES
-from conformance.track import TEXT
+from conformance.classroom.track import TEXT
 
 DEFAULT_TIME_LIMIT = 10.0
 

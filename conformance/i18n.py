@@ -174,7 +174,7 @@ def update(domain: str, messages: list[tuple[str, str]]) -> None:
 
 def message_texts() -> list[tuple[str, str]]:
     """Every text the checker and the exercises show a student (the `messages` domain)."""
-    from .track import TEXT, TRACK
+    from .classroom.track import TEXT, TRACK
 
     found: list[tuple[str, str]] = []
     for key, value in dict.items(TEXT):

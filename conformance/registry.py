@@ -14,7 +14,7 @@ from typing import Callable
 
 # Topics and exercises come from the one exercise table in `track.py`.
 from .i18n import translate
-from .track import TOPIC_EXERCISE, TOPICS, TRACK
+from .classroom.track import TOPIC_EXERCISE, TOPICS, TRACK
 
 # The exercise track, in walkthrough order: tag -> title.
 EXERCISES: dict[str, str] = {tag: e.title for tag, e in TRACK.items()}

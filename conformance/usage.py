@@ -6,7 +6,7 @@ every sub-command without a cycle.
 
 from __future__ import annotations
 
-from .track import TRACK, Exercise, by_number_or_tag
+from .classroom.track import TRACK, Exercise, by_number_or_tag
 
 
 class UsageError(Exception):

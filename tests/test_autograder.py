@@ -11,13 +11,13 @@ import textwrap
 
 import pytest
 
-from conformance import check as checker
+from conformance.classroom import check as checker
 from conformance import registry
 from conformance.cli import main
-from conformance.course import load_course
-from conformance.exercises import PACKAGE, make_student_copy
-from conformance.reach import graded
-from conformance.track import TRACK
+from conformance.classroom.course import load_course
+from conformance.classroom.exercises import PACKAGE, make_student_copy
+from conformance.classroom.reach import graded
+from conformance.classroom.track import TRACK
 from conformance.usage import UsageError
 
 HIDDEN = '''

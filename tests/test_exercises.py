@@ -9,13 +9,13 @@ import sys
 
 import pytest
 
-from conformance import check as checker
-from conformance import reach
+from conformance.classroom import check as checker
+from conformance.classroom import reach
 from conformance.cli import main
-from conformance.exercises import PACKAGE, make_student_copy, reference_bodies, regions, replace_bodies
-from conformance.reach import graded
+from conformance.classroom.exercises import PACKAGE, make_student_copy, reference_bodies, regions, replace_bodies
+from conformance.classroom.reach import graded
 from conformance.registry import EXERCISES, TOPICS, all_scenarios
-from conformance.track import TOPIC_EXERCISE, TRACK, TRACK_TABLE
+from conformance.classroom.track import TOPIC_EXERCISE, TRACK, TRACK_TABLE
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -10,10 +10,10 @@ import time
 
 import pytest
 
-from conformance import check as checker
+from conformance.classroom import check as checker
 from conformance.cli import main
-from conformance.exercises import PACKAGE, make_student_copy, replace_bodies
-from conformance.track import TRACK
+from conformance.classroom.exercises import PACKAGE, make_student_copy, replace_bodies
+from conformance.classroom.track import TRACK
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ CLONE = Path(__file__).resolve().parents[1] / "minitorch_module"
 
 # The forbidden names and the reader live with the checker, which applies
 # the same rule to student copies.
-from conformance.provenance import forbidden_uses  # noqa: E402
+from conformance.classroom.provenance import forbidden_uses  # noqa: E402
 
 
 def clone_files() -> list[Path]:

@@ -10,10 +10,10 @@ import pytest
 import torch
 
 from conformance import i18n
-from conformance import track
-from conformance.check import CheckResult, ExerciseResult, Outcome, print_report
+from conformance.classroom import track
+from conformance.classroom.check import CheckResult, ExerciseResult, Outcome, print_report
 from conformance.cli import main
-from conformance.exercises import TRACK
+from conformance.classroom.exercises import TRACK
 
 ROOT = Path(__file__).resolve().parents[1]
 HAN = re.compile(r"[\u4e00-\u9fff]")

@@ -1,4 +1,4 @@
-"""One docs page per exercise, generated from the exercise table in conformance/track.py.
+"""One docs page per exercise, generated from the exercise table in conformance/classroom/track.py.
 
 Every page exists in each language: headings and fixed sentences come from
 the `site` catalog, titles, goals and hints from the `messages` catalog (the
@@ -10,10 +10,10 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 
-from conformance.exercises import regions
+from conformance.classroom.exercises import regions
 from conformance.i18n import translate
-from conformance.reach import graded
-from conformance.track import TRACK, Exercise
+from conformance.classroom.reach import graded
+from conformance.classroom.track import TRACK, Exercise
 
 from .records import summary
 from .translations import site

@@ -47,7 +47,8 @@ from mkdocs.utils import get_relative_url
 # mkdocs loads this file by path: make `gen` importable as a package.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from conformance import i18n, reach  # noqa: E402
+from conformance import i18n  # noqa: E402
+from conformance.classroom import reach  # noqa: E402
 from conformance.registry import all_scenarios  # noqa: E402
 from gen import exercise_pages, families, griffe_i18n, records, translations, walkthrough  # noqa: E402
 

@@ -1,6 +1,6 @@
 """The worker: runs scenarios on a student's copy, in a process of its own.
 
-The checker (`conformance/check.py`) starts `python -m conformance.check_worker`
+The checker (`conformance/classroom/check.py`) starts `python -m conformance.classroom.worker`
 in a scratch folder holding a copy of the student's package. The worker reads
 its orders from stdin (one JSON line: the scenarios to run, the number of a
 private pipe, and a random token) and sends back one JSON line per event on
@@ -28,12 +28,12 @@ from pathlib import Path
 import minitorch_module as reference
 import torch
 
-from .backends import folder_backend
+from ..backends import folder_backend
 from .exercises import PACKAGE, locate, regions
-from . import recorder, runner
+from .. import recorder, runner
 from .provenance import Untouched, borrowed
-from .registry import all_scenarios, load_scenario_folder
-from .runner import error_frames, oracle, run
+from ..registry import all_scenarios, load_scenario_folder
+from ..runner import error_frames, oracle, run
 from .track import TEXT
 
 # Longest message text kept from the copy's errors.

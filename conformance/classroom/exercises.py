@@ -1,6 +1,6 @@
 """Student copies: the marked regions of the clone, stubs, and `exercises ...`.
 
-The track itself (what each exercise is) is the table in `conformance/track.py`.
+The track itself (what each exercise is) is the table in `conformance/classroom/track.py`.
 A region of the clone belongs to an exercise when the line right above its
 `def` is a marker comment:
 
@@ -10,7 +10,7 @@ A region of the clone belongs to an exercise when the line right above its
 `minitorch-module exercises new DIR` copies the package and replaces the body
 of every marked function with a stub that raises NotImplementedError.
 `minitorch-module check DIR` runs each exercise's scenarios against the copy
-(see `conformance/check.py`), each graded on its own.
+(see `conformance/classroom/check.py`), each graded on its own.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from types import ModuleType
 import minitorch_module
 
 from .track import TEXT, TRACK, Exercise, set_language, tr
-from .usage import UsageError, pick_exercises
+from ..usage import UsageError, pick_exercises
 
 PACKAGE = Path(minitorch_module.__file__).parent
 MARKER = re.compile(r"^\s*# exercise: (?P<tag>\w+)\s*$")
@@ -163,7 +163,7 @@ def _list(args: argparse.Namespace) -> int:
     """`exercises list`: the track, and how many of each exercise's scenarios are graded."""
     from .course import load_course
     from .reach import graded
-    from .registry import load_scenario_folder
+    from ..registry import load_scenario_folder
 
     for folder in load_course(Path(args.course)).hidden if args.course else []:
         load_scenario_folder(folder)

@@ -44,7 +44,7 @@ class Exercise:
 
     @property
     def scenarios(self) -> list:
-        from .registry import all_scenarios
+        from ..registry import all_scenarios
 
         return [s for s in all_scenarios() if s.exercise == self.tag]
 
@@ -274,7 +274,7 @@ LANGUAGE = "en"
 
 def set_language(lang: str | None) -> str:
     """Use `lang` ("zh", "zh_CN.UTF-8", None = from the environment) from now on."""
-    from .i18n import resolve_lang
+    from ..i18n import resolve_lang
 
     global LANGUAGE
     LANGUAGE = resolve_lang(lang)
@@ -285,7 +285,7 @@ def tr(text: str) -> str:
     """`text` in the student's language; the English where no good translation exists."""
     if LANGUAGE == "en":
         return text
-    from .i18n import translate
+    from ..i18n import translate
 
     return str(translate(text, LANGUAGE, "messages"))
 

@@ -22,7 +22,7 @@ import torch
 from .check import ROOT
 from .course import Course
 from .track import Exercise
-from .usage import UsageError
+from ..usage import UsageError
 
 TORCH_VERSION = torch.__version__.split("+")[0]
 TORCH_INDEX = "https://download.pytorch.org/whl/cpu"

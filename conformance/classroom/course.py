@@ -16,7 +16,7 @@ A small TOML file, e.g. `course.toml` next to the autograder:
     registration = 20
 
 An exercise's points are spread evenly over its graded scenarios (those
-that run its code, see `conformance/reach.py`): passing 30 of 40 of a
+that run its code, see `conformance/classroom/reach.py`): passing 30 of 40 of a
 20-point exercise gives 15 points.
 """
 
@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .track import TRACK, Exercise
-from .usage import UsageError, pick_exercises
+from ..usage import UsageError, pick_exercises
 
 if sys.version_info >= (3, 11):
     import tomllib

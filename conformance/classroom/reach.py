@@ -26,7 +26,7 @@ A fork is safe only before torch has started its pool of worker threads: a
 forked child of a process that already ran parallel torch code can hang
 forever waiting for threads it does not have. The checker searches before
 it runs anything; the docs build and `exercises list`, which ran scenarios
-already, ask a fresh interpreter instead (`python -m conformance.reach`).
+already, ask a fresh interpreter instead (`python -m conformance.classroom.reach`).
 """
 
 from __future__ import annotations
@@ -47,10 +47,10 @@ from types import CodeType
 import minitorch_module as reference
 import torch
 
-from .backends import clone_backend
+from ..backends import clone_backend
 from .exercises import locate, regions
-from .registry import Scenario, all_scenarios
-from .runner import run
+from ..registry import Scenario, all_scenarios
+from ..runner import run
 
 # Fork a child for the search where that is safe and quick (Linux).
 FORK = sys.platform.startswith("linux")
@@ -196,9 +196,12 @@ def cache_file() -> Path | None:
     if not folder:
         folder = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "minitorch-module"
     package, here = Path(reference.__file__).parent, Path(__file__).parent
-    checker = [here / name for name in ("reach.py", "runner.py", "recorder.py", "backends.py", "exercises.py", "normalize.py")]
+    harness = here.parent
+    checker = [here / "reach.py", here / "exercises.py"] + [
+        harness / name for name in ("runner.py", "recorder.py", "backends.py", "normalize.py")
+    ]
     versions = f"{torch.__version__} {sys.version_info[:2]}"
-    return Path(folder) / f"reach-{_digest(package, list(package.rglob('*.py')), _digest(here, checker, versions))}.json"
+    return Path(folder) / f"reach-{_digest(package, list(package.rglob('*.py')), _digest(harness, checker, versions))}.json"
 
 
 @functools.lru_cache(maxsize=None)
@@ -257,7 +260,7 @@ _started: dict[tuple[str, ...], subprocess.Popen] = {}
 
 def _start_search(names: tuple[str, ...]) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "conformance.reach", *names],
+        [sys.executable, "-m", "conformance.classroom.reach", *names],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
 
@@ -321,7 +324,7 @@ def graded(scenarios: list[Scenario]) -> tuple[list[Scenario], list[Scenario]]:
 
 
 if __name__ == "__main__":
-    # `python -m conformance.reach NAME...`: the search for these scenarios,
+    # `python -m conformance.classroom.reach NAME...`: the search for these scenarios,
     # as one JSON list on the last line (see `_search_in_fresh_process`).
     by_name = {s.name: s for s in all_scenarios()}
     chosen = [by_name[name] for name in sys.argv[1:]]

@@ -7,7 +7,7 @@ How a check runs:
 2. Only scenarios that run the code of their exercise are graded: which ones
    do is found on the reference, in a fork of the checker (`reach.py`).
    The package is copied into a scratch folder; a worker process
-   (`conformance/check_worker.py`) imports it there, with the scratch folder
+   (`conformance/classroom/worker.py`) imports it there, with the scratch folder
    as its working directory, and runs the scenarios exercise by exercise. For
    exercise N it uses the student's functions of N and the reference for the
    rest, so each exercise passes or fails on its own.
@@ -46,15 +46,15 @@ import torch
 
 # Everything a forked worker needs is imported here, before any thread
 # starts: a fork in the middle of an import would leave its lock held.
-from . import check_worker, track
+from . import worker, track
 from .course import Course, load_course
 from .provenance import static_problems
 from .reach import HUNG, reaching
-from .registry import all_scenarios, load_scenario_folder
-from .backends import torch_backend
-from .runner import run as run_scenario
+from ..registry import all_scenarios, load_scenario_folder
+from ..backends import torch_backend
+from ..runner import run as run_scenario
 from .track import TEXT, TRACK, Exercise, set_language, tr
-from .usage import UsageError, pick_exercises
+from ..usage import UsageError, pick_exercises
 
 TIME_LIMIT = 10.0
 # Importing torch and the copy, on a busy machine.
@@ -72,7 +72,7 @@ SHOW_IN_FULL = 3
 TABLE_ROWS = 25
 # Longest channel line accepted (a record is at most ~4 MB).
 CHANNEL_LIMIT = 16_000_000
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass
@@ -327,7 +327,7 @@ FORK = sys.platform.startswith("linux")
 # The new interpreter's first line: its working directory (the scratch copy)
 # must not be on the import path, or `minitorch_module` would be the copy.
 WORKER_MAIN = "import sys; sys.path[:] = [p for p in sys.path if p not in ('', '.')]; " \
-    "from conformance.check_worker import main; main()"
+    "from conformance.classroom.worker import main; main()"
 
 
 def _start(orders: dict, output: int, errors: int, wait_for_torch: float):
@@ -343,7 +343,7 @@ def _start(orders: dict, output: int, errors: int, wait_for_torch: float):
         finally:
             Oracle.lock.release()
         if pid == 0:
-            check_worker.forked(orders, output, errors)  # never returns
+            worker.forked(orders, output, errors)  # never returns
         return _Forked(pid)
     env = dict(os.environ)
     # The worker imports this very checker and reference, whatever its working directory.
