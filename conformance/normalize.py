@@ -1,7 +1,7 @@
 """The one place where backend-specific names are made equal.
 
 torch says `torch.nn.modules.linear.Linear`, the clone says
-`minitorch_module.layers.linear.Linear`, a student copy says
+`minitorch_module.modules.linear.Linear`, a student copy says
 `student_copy_1.layers.linear.Linear`. All three become `nn.Linear`.
 Nothing else in the project rewrites names.
 """

@@ -15,10 +15,10 @@ from .hooks import (
     register_module_module_registration_hook,
     register_module_parameter_registration_hook,
 )
-from .containers import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
-from .layers import *  # noqa: F401,F403  (every layer, listed in layers.__all__)
-from .layers import __all__ as _layer_names
-from .module import Module
+from .modules.container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential
+from .modules import *  # noqa: F401,F403  (every layer, listed in modules.__all__)
+from .modules import __all__ as _layer_names
+from .modules.module import Module
 from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter
 
 # torch.nn's submodules of tensor math, so `nn.init.xavier_uniform_` and

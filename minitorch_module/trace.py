@@ -33,9 +33,10 @@ import torch
 # The public names of this file.
 __all__ = ["Call", "Trace", "trace", "machinery_files", "summarize"]
 
-# The files whose functions we follow, by name inside a package folder
-# (torch calls its containers file `container.py`, we call ours `containers.py`).
-MACHINERY = ("module.py", "containers.py", "container.py", "parameter.py", "hooks.py")
+# The files whose functions we follow, by path inside a package folder: the
+# same paths in torch's `torch/nn/` and in the clone, except that torch keeps
+# its hook handles in `torch/utils/hooks.py`.
+MACHINERY = ("modules/module.py", "modules/container.py", "parameter.py", "hooks.py")
 
 
 def machinery_files(package_dir: str | Path) -> set[str]:
@@ -43,7 +44,7 @@ def machinery_files(package_dir: str | Path) -> set[str]:
 
     Examples:
         >>> sorted(Path(f).name for f in machinery_files(Path(__file__).parent))
-        ['containers.py', 'hooks.py', 'module.py', 'parameter.py']
+        ['container.py', 'hooks.py', 'module.py', 'parameter.py']
     """
     folder = Path(package_dir).resolve()
     return {str(folder / name) for name in MACHINERY if (folder / name).is_file()}
@@ -53,8 +54,7 @@ def torch_machinery_files() -> set[str]:
     """torch's Module machinery files, found from where torch is installed."""
     # We build the paths as text: the clone must not import these modules.
     root = Path(torch.__file__).resolve().parent
-    files = machinery_files(root / "nn" / "modules") | machinery_files(root / "nn")
-    return files | machinery_files(root / "utils")
+    return machinery_files(root / "nn") | machinery_files(root / "utils")
 
 
 def default_files() -> set[str]:

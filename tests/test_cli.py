@@ -22,7 +22,7 @@ def buggy_copy(tmp_path_factory) -> Path:
     """A copy of the package where register_buffer accepts dotted names."""
     folder = tmp_path_factory.mktemp("student") / "minitorch_module"
     shutil.copytree(Path(minitorch_module.__file__).parent, folder)
-    module_py = folder / "module.py"
+    module_py = folder / "modules" / "module.py"
     text = module_py.read_text()
     assert text.count(BUGGY_LINE[0]) == 1, "the line to break was not found"
     module_py.write_text(text.replace(BUGGY_LINE[0], BUGGY_LINE[1]))

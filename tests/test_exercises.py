@@ -69,7 +69,7 @@ def test_student_copy_holds_stubs_not_the_reference(student):
         body = "\n".join(reference)
         assert body not in copy, f"{region.qualname}'s reference body is in the student copy"
     assert "Exercise 2 (Registration and attribute routing): write Module.register_buffer" in (
-        student / "minitorch_module" / "module.py"
+        student / "minitorch_module" / "modules" / "module.py"
     ).read_text()
     assert (student / "README.md").is_file()
 

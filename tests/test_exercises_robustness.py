@@ -83,14 +83,14 @@ def test_a_worker_in_a_new_interpreter_grades_alike(copy, monkeypatch):
 
 
 def test_syntax_error_names_the_file_and_line(copy):
-    _append(copy, "def broken(:", file="module.py")
+    _append(copy, "def broken(:", file="modules/module.py")
     result, _ = _check(copy, "parameter")
     assert {o.status for o in result.outcomes} == {"import"}
     assert "SyntaxError in module.py, line" in result.outcomes[0].problem
 
 
 def test_import_error_is_reported(copy):
-    _append(copy, "import no_such_module_anywhere", file="module.py")
+    _append(copy, "import no_such_module_anywhere", file="modules/module.py")
     result, _ = _check(copy, "parameter")
     assert "ModuleNotFoundError" in result.outcomes[0].problem
 

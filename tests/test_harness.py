@@ -109,7 +109,7 @@ def test_scenario_recording_nothing_is_caught():
 
 def test_normalization_makes_class_paths_equal():
     torch_text = torch_backend().normalize("<torch.nn.modules.linear.Linear object at 0x7f00aa>")
-    clone_text = clone_backend().normalize("<minitorch_module.layers.linear.Linear object at 0x55bb01>")
+    clone_text = clone_backend().normalize("<minitorch_module.modules.linear.Linear object at 0x55bb01>")
     assert torch_text == clone_text == "<nn.Linear object at 0x…>"
     assert torch_backend().normalize("torch.nn.parameter.Parameter") == "nn.Parameter"
     # Lowercase paths that are not followed by a class name are left alone.

@@ -38,19 +38,19 @@ def _translate_in_catalog(domain: str, english: str, chinese: str) -> None:
 
 def test_a_changed_english_text_shows_the_english_marked_stale(scratch_locale):
     old = "A buffer is state that is not trained, such as a running mean."
-    i18n.update("walkthrough", [(old, "walkthrough/module.md")])
+    i18n.update("walkthrough", [(old, "walkthrough/modules/module.md")])
     _translate_in_catalog("walkthrough", old, "缓冲区是不参与训练的状态，比如运行均值。")
     assert i18n.translate(old, "zh", "walkthrough").state == "translated"
 
     # The English changes; extraction runs again, as after any edit.
     new = "A buffer is state that is not trained, such as a running variance."
-    i18n.update("walkthrough", [(new, "walkthrough/module.md")])
+    i18n.update("walkthrough", [(new, "walkthrough/modules/module.md")])
     shown = i18n.translate(new, "zh", "walkthrough")
     assert (str(shown), shown.state, shown.stale) == (new, "stale", True)
     # msgmerge kept the old Chinese as a fuzzy hint for the translator...
     assert i18n.load("walkthrough", "zh")[new].fuzzy
     # ...and the coverage table counts it as stale.
-    assert ("walkthrough", "walkthrough/module.md", 0, 1, 0) in i18n.coverage()
+    assert ("walkthrough", "walkthrough/modules/module.md", 0, 1, 0) in i18n.coverage()
 
 
 def test_an_unknown_text_is_missing_and_english_is_the_source(scratch_locale):
@@ -203,7 +203,7 @@ def test_walkthrough_rows_show_chinese_prose_or_the_english_marked_stale(scratch
     from gen.chunks import Row
 
     done, changed = "Buffers move with the module.", "Buffers move with the module, parameters too."
-    i18n.update("walkthrough", [(done, "walkthrough/module.md")])
+    i18n.update("walkthrough", [(done, "walkthrough/modules/module.md")])
     _translate_in_catalog("walkthrough", done, "缓冲区随模块一起移动。")
     row = walkthrough._prose(Row(prose=done, lines=[1]), "zh")
     assert "缓冲区随模块一起移动。" in row and done not in row and translations.STALE_MARK not in row

@@ -112,7 +112,7 @@ def test_home_page_shows_the_same_program_on_both_backends(page, site_url):
 
 
 def test_walkthrough_shows_prose_and_code_and_torch_code_opens_beside_it(page, site_url):
-    page.goto(site_url + "/walkthrough/module/registration/")
+    page.goto(site_url + "/walkthrough/modules/module/registration/")
     rows = page.locator(".wt-row")
     assert rows.count() > 5
     assert rows.nth(1).locator(".wt-code code").first.is_visible()
@@ -132,7 +132,7 @@ def test_walkthrough_shows_prose_and_code_and_torch_code_opens_beside_it(page, s
 
 # Pages read at both widths: a walkthrough page, a family page and home.
 SCREENS = {
-    "walkthrough": "/walkthrough/module/registration/",
+    "walkthrough": "/walkthrough/modules/module/registration/",
     "family": "/families/register-buffer-errors/",
     "home": "/",
 }
@@ -163,9 +163,9 @@ def test_screenshots_at_1280_and_390_px(page, phone, site_url, name):
 
 # The walkthrough pages with the longest source lines.
 WIDE_PAGES = [
-    "/walkthrough/module/", "/walkthrough/module/state-dict-and-load-state-dict/",
-    "/walkthrough/module/calling-a-module-forward-and-backward-hooks/", "/walkthrough/hooks/",
-    "/walkthrough/containers/sequential/", "/walkthrough/normalization/", "/walkthrough/attention/",
+    "/walkthrough/modules/module/", "/walkthrough/modules/module/state-dict-and-load-state-dict/",
+    "/walkthrough/modules/module/calling-a-module-forward-and-backward-hooks/", "/walkthrough/hooks/",
+    "/walkthrough/modules/container/sequential/", "/walkthrough/modules/normalization/", "/walkthrough/modules/attention/",
 ]
 
 
@@ -221,8 +221,40 @@ def _switch_target(site: Path, page: Path, lang: str) -> Path:
     return site / target.lstrip("/") / "index.html"
 
 
+REDIRECT = re.compile(r'<meta http-equiv="refresh" content="0; url=([^"]+)">')
+
+
+def _is_redirect(page: Path) -> bool:
+    return bool(REDIRECT.search(page.read_text(encoding="utf-8")))
+
+
+def _pages(site: Path) -> list[Path]:
+    """The English pages of the built site (not the redirects from old addresses)."""
+    return [p for p in site.rglob("index.html") if p.relative_to(site).parts[0] not in ("zh", "search") and not _is_redirect(p)]
+
+
+def test_old_walkthrough_addresses_lead_to_the_moved_pages(site_dir):
+    # The clone's files moved to torch's paths (module.py -> modules/module.py)
+    # and the walkthrough with them: every old address still leads to its page.
+    sys.path.insert(0, str(ROOT / "docs"))
+    from gen.hook import old_addresses
+
+    moved = old_addresses()
+    assert "walkthrough/module/registration.md" in moved and "walkthrough/containers/index.md" in moved
+    for edition in (site_dir, site_dir / "zh"):
+        for old, new in moved.items():
+            folder = Path(old).with_suffix("")
+            folder = folder.parent if folder.name == "index" else folder
+            html = (edition / folder / "index.html").read_text(encoding="utf-8")
+            target = (edition / folder / REDIRECT.search(html).group(1) / "index.html").resolve()
+            assert target.is_file() and not REDIRECT.search(target.read_text(encoding="utf-8")), old
+            new_folder = Path(new).with_suffix("")
+            new_folder = new_folder.parent if new_folder.name == "index" else new_folder
+            assert target == (edition / new_folder / "index.html").resolve()
+
+
 def test_every_page_has_a_chinese_twin_and_the_switch_goes_both_ways(site_dir):
-    english = [p for p in site_dir.rglob("index.html") if not p.relative_to(site_dir).parts[0] in ("zh", "search")]
+    english = _pages(site_dir)
     assert len(english) > 20
     for page in english:
         chinese = _switch_target(site_dir, page, "zh")
@@ -231,26 +263,28 @@ def test_every_page_has_a_chinese_twin_and_the_switch_goes_both_ways(site_dir):
         assert '<html lang="zh"' in html, chinese
         assert _switch_target(site_dir, chinese, "en") == page
     # Every Chinese page is some English page's twin: no page lacks a switch back.
-    assert len(list((site_dir / "zh").rglob("index.html"))) == len(english)
+    assert len([p for p in (site_dir / "zh").rglob("index.html") if not _is_redirect(p)]) == len(english)
 
 
 def test_chinese_pages_are_in_chinese(site_dir):
     zh = site_dir / "zh"
     han = re.compile(r"[\u4e00-\u9fff]")
     for page in zh.rglob("index.html"):
+        if _is_redirect(page):
+            continue
         main = page.read_text(encoding="utf-8").split('<article', 1)[1]
         assert len(han.findall(main)) > 5, page
 
 
 def test_language_switch_in_the_browser(page, site_url):
-    page.goto(site_url + "/walkthrough/module/")
+    page.goto(site_url + "/walkthrough/modules/module/")
     page.locator(".md-header__option .md-select").first.hover()
     page.locator("a.md-select__link[hreflang=zh]").first.click()
-    page.wait_for_url("**/zh/walkthrough/module/")
+    page.wait_for_url("**/zh/walkthrough/modules/module/")
     assert page.locator("html").get_attribute("lang") == "zh"
     page.locator(".md-header__option .md-select").first.hover()
     page.locator("a.md-select__link[hreflang=en]").first.click()
-    page.wait_for_url(site_url + "/walkthrough/module/")
+    page.wait_for_url(site_url + "/walkthrough/modules/module/")
     assert page.locator("html").get_attribute("lang") == "en"
 
 

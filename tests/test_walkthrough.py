@@ -411,8 +411,8 @@ def _nav_titles(page: Path) -> list[str]:
 def test_chinese_nav_titles_the_generated_pages_in_chinese(site):
     # Each language builds the nav from mkdocs.yml again: the Chinese nav has
     # the same entries as the English one, with the section pages in Chinese.
-    english = _nav_titles(site / "walkthrough" / "module" / "state" / "index.html")
-    chinese = _nav_titles(site / "zh" / "walkthrough" / "module" / "state" / "index.html")
+    english = _nav_titles(site / "walkthrough" / "modules" / "module" / "state" / "index.html")
+    chinese = _nav_titles(site / "zh" / "walkthrough" / "modules" / "module" / "state" / "index.html")
     assert len(chinese) == len(english) and english.count("Overview") == chinese.count("概览") > 0
     translated = [zh for en, zh in zip(english, chinese) if en in ("Registration", "Attribute routing", "Traversal")]
     assert translated and all(re.search(r"[\u4e00-\u9fff]", title) for title in translated)
@@ -431,7 +431,7 @@ def test_every_record_table_slot_is_filled(site):
     # The markdown holds a slot per record table; the hook fills it after conversion.
     pages = [p for p in site.rglob("*.html") if "wt-record" in p.read_text(encoding="utf-8")]
     assert [p for p in pages if "wt-record-slot" in p.read_text(encoding="utf-8")] == []
-    example = (site / "walkthrough" / "module" / "registration" / "index.html").read_text(encoding="utf-8")
+    example = (site / "walkthrough" / "modules" / "module" / "registration" / "index.html").read_text(encoding="utf-8")
     panels = re.findall(r'<details class="example">.*?</details>', example, re.S)
     assert panels and all('<table class="wt-record">' in panel for panel in panels)
 

@@ -83,7 +83,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
             "registration": "register_parameter, register_buffer, add_module",
             "attributes": "attribute routing: __setattr__, __getattr__, __delattr__",
         },
-        page="walkthrough/module.md#module-register-buffer",
+        page="walkthrough/modules/module.md#module-register-buffer",
         goal="Fill a module's dicts with register_parameter, register_buffer and add_module, and route "
         "`self.x = value` to the right dict (and find it again in `__getattr__`).",
         hints=(
@@ -104,7 +104,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
             "traversal": "children, modules, parameters, buffers",
             "submodules": "get/set_submodule, get_parameter, get_buffer",
         },
-        page="walkthrough/module.md#module-named-modules",
+        page="walkthrough/modules/module.md#module-named-modules",
         goal="Walk the module tree: children, modules, parameters, buffers, with dedup.",
         hints=(
             Hint("Keep a `memo` set of objects already seen.", about=("dedup", "shared", "duplicate", "twice", "tied")),
@@ -117,7 +117,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
         tag="train_eval",
         title="train/eval and grads",
         topics={"train_eval": "train/eval, requires_grad_, zero_grad"},
-        page="walkthrough/module.md#module-train",
+        page="walkthrough/modules/module.md#module-train",
         goal="Switch training mode for the whole tree, and clear or freeze gradients.",
         hints=(
             Hint("`zero_grad()` sets grads to None by default.", about=("zero_grad", "grad")),
@@ -130,7 +130,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
         tag="conversion",
         title="apply, _apply and to()",
         topics={"conversion": "apply, _apply, to() and the dtype/device helpers"},
-        page="walkthrough/module.md#module-to",
+        page="walkthrough/modules/module.md#module-to",
         goal="Apply a function to every tensor: apply, _apply and to().",
         hints=(
             Hint("Parameters keep their identity: change `.data`, not the object.", about=("identity", "same", "keeps")),
@@ -147,7 +147,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
             "state_dict": "state_dict keys, prefixes, metadata",
             "extra_state": "get_extra_state / set_extra_state",
         },
-        page="walkthrough/module.md#module-state-dict",
+        page="walkthrough/modules/module.md#module-state-dict",
         goal="Save parameters and persistent buffers under dotted keys.",
         hints=(
             Hint("Detach unless keep_vars=True.", about=("keep_vars", "detach", "grad")),
@@ -160,7 +160,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
         tag="load_state_dict",
         title="load_state_dict",
         topics={"load_state_dict": "load_state_dict: strict, assign, errors"},
-        page="walkthrough/module.md#module-load-state-dict",
+        page="walkthrough/modules/module.md#module-load-state-dict",
         goal="Copy tensors back in, and report missing and unexpected keys.",
         hints=(
             Hint("Shapes must match: collect the errors, raise them together.", about=("shape", "size", "error", "strict")),
@@ -173,7 +173,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
         tag="forward_hooks",
         title="Calling and forward hooks",
         topics={"hooks": "forward, backward, state_dict and global hooks"},
-        page="walkthrough/module.md#module-register-forward-hook",
+        page="walkthrough/modules/module.md#module-register-forward-hook",
         goal="Call a module: forward pre-hooks, forward, forward hooks.",
         hints=(
             Hint("A pre-hook may return new args; a forward hook may return a new output.", about=("return", "replace", "modif")),
@@ -198,7 +198,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
         tag="containers",
         title="Containers",
         topics={"containers": "Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict"},
-        page="walkthrough/containers.md",
+        page="walkthrough/modules/container.md",
         goal="Build Sequential, ModuleList, ModuleDict, ParameterList and ParameterDict.",
         hints=(
             Hint("A slice of a Sequential is a new Sequential.", about=("slice", "getitem", "index")),
@@ -215,7 +215,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
             "layers": "layers built on torch.nn.functional",
             "models": "whole models built the same way on both backends",
         },
-        page="walkthrough/linear.md",
+        page="walkthrough/modules/linear.md",
         goal="Write Linear and BatchNorm on top of torch.nn.functional.",
         hints=(
             Hint("BatchNorm updates its running statistics only in training mode.",
@@ -231,7 +231,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
             "repr": "__repr__, extra_repr, __dir__",
             "pickling": "pickle and copy.deepcopy",
         },
-        page="walkthrough/module.md#module-repr",
+        page="walkthrough/modules/module.md#module-repr",
         goal="Print a module tree the way torch does, and pickle it.",
         hints=(
             Hint("`__dir__` lists the class, the instance dict and the three dicts' keys.", about=("dir",)),

@@ -5,12 +5,14 @@
   conformance report's topic pages (mkdocs.yml names only their index pages).
 - `on_files` adds every generated page (walkthrough, families, report,
   exercises), all made from the source and a live harness run.
-- `on_page_markdown` points links to `walkthrough/module.md#anchor` at the
+- `on_page_markdown` points links to `walkthrough/modules/module.md#anchor` at the
   section page that holds the anchor, and puts a banner on a hand-written
   Chinese page whose English changed.
 - `on_page_content` puts the record tables into the pages' HTML (a table
   is big, and Python-Markdown is slow over inline HTML; see `records.py`).
 - `on_post_page` loads the Mermaid script only on pages that draw a diagram.
+- `on_post_build` writes a redirect at each walkthrough page's old address
+  (before the clone's files moved to torch's paths), so old links still work.
 - Both editions: mkdocs-static-i18n builds English, then Chinese under zh/.
   Generated pages are rendered in the language of the build (see
   `translations.py`); `on_post_page` makes Material's language switch
@@ -176,7 +178,7 @@ def _anchors() -> dict[str, str]:
     return walkthrough.page_of_anchor()
 
 
-_OLD_LINK = re.compile(r"walkthrough/(?P<file>\w+)\.md(?:#(?P<anchor>[\w-]+))?")
+_OLD_LINK = re.compile(r"walkthrough/(?P<file>[\w/]+?)\.md(?:#(?P<anchor>[\w-]+))?")
 
 
 def _relink(match: re.Match) -> str:
@@ -232,3 +234,45 @@ def on_post_page(output: str, page: object, config: object, **kwargs: object) ->
         return output
     src = get_relative_url(MERMAID_SCRIPT, page.url)  # type: ignore[attr-defined]
     return output.replace("</body>", f'<script src="{src}"></script>\n</body>', 1)
+
+
+# A page that sends the reader on to the page's new address (with its anchor).
+_REDIRECT = """<!doctype html>
+<html><head><meta charset="utf-8"><title>Moved</title>
+<link rel="canonical" href="{url}">
+<meta http-equiv="refresh" content="0; url={url}">
+<script>location.replace("{url}" + location.hash)</script>
+</head><body><p>This page moved to <a href="{url}">{url}</a>.</p></body></html>
+"""
+
+
+def old_addresses() -> dict[str, str]:
+    """Old walkthrough page (site path) -> its new site path."""
+    moved = {}
+    for page in walkthrough.pages():
+        name = page.file.name
+        old = walkthrough.OLD_NAMES.get(name)
+        if old and old != name:
+            moved[page.path.replace(f"walkthrough/{name}", f"walkthrough/{old}", 1)] = page.path
+    return moved
+
+
+def on_post_build(config: MkDocsConfig, **kwargs: object) -> None:
+    """MkDocs event: a redirect page at every old walkthrough address."""
+    lang = config.theme.get("language") or LANGUAGES[0]
+    # The Chinese pages are under zh/ of the same site folder (see `_localize`).
+    site = Path(config.site_dir) / ("" if lang == LANGUAGES[0] else lang)
+    for old, new in old_addresses().items():
+        # "walkthrough/module/state.md" is served as walkthrough/module/state/;
+        # "walkthrough/module/index.md" as walkthrough/module/.
+        folder = Path(old).with_suffix("")
+        if folder.name == "index":
+            folder = folder.parent
+        new_url = Path(new).with_suffix("")
+        new_url = new_url.parent if new_url.name == "index" else new_url
+        target = site / folder / "index.html"
+        if target.exists():
+            continue  # a real page lives there
+        target.parent.mkdir(parents=True, exist_ok=True)
+        url = get_relative_url(f"{new_url.as_posix()}/", f"{folder.as_posix()}/")
+        target.write_text(_REDIRECT.format(url=url), encoding="utf-8")

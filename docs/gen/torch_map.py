@@ -21,18 +21,18 @@ from .chunks import Unit
 # Where torch keeps the file-level functions of each walked file.
 TORCH_MODULES: dict[str, list[str]] = {
     "parameter.py": ["torch.nn.parameter", "torch._utils"],
-    "module.py": ["torch.nn.modules.module"],
+    "modules/module.py": ["torch.nn.modules.module"],
     "hooks.py": ["torch.nn.modules.module", "torch.utils.hooks"],
-    "containers.py": ["torch.nn.modules.container"],
-    "layers/linear.py": ["torch.nn.modules.linear"],
-    "layers/normalization.py": ["torch.nn.modules.batchnorm", "torch.nn.modules.normalization"],
-    "layers/conv.py": ["torch.nn.modules.conv", "torch.nn.modules.utils"],
-    "layers/pooling.py": ["torch.nn.modules.pooling"],
-    "layers/activation.py": ["torch.nn.modules.activation"],
-    "layers/dropout.py": ["torch.nn.modules.dropout"],
-    "layers/sparse.py": ["torch.nn.modules.sparse"],
-    "layers/flatten.py": ["torch.nn.modules.flatten"],
-    "layers/attention.py": ["torch.nn.modules.activation"],
+    "modules/container.py": ["torch.nn.modules.container"],
+    "modules/linear.py": ["torch.nn.modules.linear"],
+    "modules/normalization.py": ["torch.nn.modules.batchnorm", "torch.nn.modules.normalization"],
+    "modules/conv.py": ["torch.nn.modules.conv", "torch.nn.modules.utils"],
+    "modules/pooling.py": ["torch.nn.modules.pooling"],
+    "modules/activation.py": ["torch.nn.modules.activation"],
+    "modules/dropout.py": ["torch.nn.modules.dropout"],
+    "modules/sparse.py": ["torch.nn.modules.sparse"],
+    "modules/flatten.py": ["torch.nn.modules.flatten"],
+    "modules/attention.py": ["torch.nn.modules.activation"],
     # utils: torch.nn.utils exports the clipping helpers under public names.
     "utils/clip_grad.py": ["torch.nn.utils.clip_grad", "torch.nn.utils"],
     "utils/convert_parameters.py": ["torch.nn.utils.convert_parameters"],
@@ -87,7 +87,7 @@ EQUIVALENT: dict[str, str] = {
     "BackwardHook._on_input_grads": "torch.utils.hooks.BackwardHook.setup_input_hook",
     "BackwardHook._on_output_grads": "torch.utils.hooks.BackwardHook.setup_output_hook",
     "BackwardHook._call_hooks_without_inputs": "torch.utils.hooks.BackwardHook.setup_output_hook",
-    # containers.py
+    # modules/container.py
     "_absolute_index": "torch.nn.ModuleList._get_abs_string_index",
     "_renumber": "torch.nn.ModuleList.__delitem__",
     "_dir_without_digits": "torch.nn.Sequential.__dir__",
@@ -310,7 +310,7 @@ def _torch_nn_modules() -> list:
     return found + [torch.nn.parameter, torch.nn.utils.parametrize, torch.nn.utils.parametrizations]
 
 
-def torch_counterpart(unit: Unit, relative: str = "module.py") -> Theirs:
+def torch_counterpart(unit: Unit, relative: str = "modules/module.py") -> Theirs:
     """torch's code for one of our defs, or a note that says where torch does it."""
     target, path = find(unit, relative)
     code = _source(target) if target is not None else None

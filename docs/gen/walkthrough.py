@@ -1,7 +1,7 @@
 """Render the walkthrough pages from the clone's source.
 
 Each walked-through file becomes one page, or one page per section banner
-for the long files (`module.py`, `containers.py`, the longer layers). Every row from `chunks.py`
+for the long files (`modules/module.py`, `modules/container.py`, the longer layers). Every row from `chunks.py`
 is prose on the left and our code on the right. After the rows of a method
 come three closed panels, so torch's code sits beside ours without cutting
 through it: PyTorch's code (read from the installed torch now), the method's
@@ -38,48 +38,63 @@ PACKAGE = Path(minitorch_module.__file__).parent
 class WalkedFile:
     """A file of the clone shown on the site."""
 
-    name: str  # page name, e.g. "module"
+    name: str  # page name, e.g. "modules/module"
     relative: str  # path inside minitorch_module/
     title: str
     split: bool = False  # one page per section banner
 
 
-# Page name -> (file in the clone, title). Walkthrough order.
-PAGES: dict[str, tuple[str, str]] = {
-    "parameter": ("parameter.py", "Parameter and Buffer"),
-    "module": ("module.py", "Module"),
-    "hooks": ("hooks.py", "Hooks and handles"),
-    "containers": ("containers.py", "Containers"),
-    "linear": ("layers/linear.py", "Linear"),
-    "normalization": ("layers/normalization.py", "Normalization layers"),
-    "conv": ("layers/conv.py", "Convolution"),
-    "pooling": ("layers/pooling.py", "Pooling"),
-    "activation": ("layers/activation.py", "Activations"),
-    "dropout": ("layers/dropout.py", "Dropout"),
-    "sparse": ("layers/sparse.py", "Embedding"),
-    "flatten": ("layers/flatten.py", "Flatten"),
-    "attention": ("layers/attention.py", "Attention"),
-    "lazy": ("layers/lazy.py", "Lazy modules"),
-    "loss": ("layers/loss.py", "Losses"),
-    "padding": ("layers/padding.py", "Padding"),
-    "upsampling": ("layers/upsampling.py", "Upsampling"),
-    "pixelshuffle": ("layers/pixelshuffle.py", "Pixel shuffle"),
-    "distance": ("layers/distance.py", "Distances"),
-    "parametrize": ("utils/parametrize.py", "Parametrizations"),
-    "parametrizations": ("utils/parametrizations.py", "Weight norm"),
-    "clip_grad": ("utils/clip_grad.py", "Gradient clipping"),
-    "convert_parameters": ("utils/convert_parameters.py", "Flat parameter vectors"),
-    "packing": ("utils/rnn.py", "Packed sequences"),
-    "rnn": ("layers/rnn.py", "Recurrent layers"),
-    "transformer": ("layers/transformer.py", "Transformer"),
+# Page name -> title. Walkthrough order. A page's name is its file's path
+# inside minitorch_module/ without ".py", the same path as torch's file under
+# torch/nn/ (`modules/linear` is torch/nn/modules/linear.py), and the site
+# path under walkthrough/.
+PAGES: dict[str, str] = {
+    "parameter": "Parameter and Buffer",
+    "modules/module": "Module",
+    "hooks": "Hooks and handles",
+    "modules/container": "Containers",
+    "modules/linear": "Linear",
+    "modules/normalization": "Normalization layers",
+    "modules/conv": "Convolution",
+    "modules/pooling": "Pooling",
+    "modules/activation": "Activations",
+    "modules/dropout": "Dropout",
+    "modules/sparse": "Embedding",
+    "modules/flatten": "Flatten",
+    "modules/attention": "Attention",
+    "modules/lazy": "Lazy modules",
+    "modules/loss": "Losses",
+    "modules/padding": "Padding",
+    "modules/upsampling": "Upsampling",
+    "modules/pixelshuffle": "Pixel shuffle",
+    "modules/distance": "Distances",
+    "utils/parametrize": "Parametrizations",
+    "utils/parametrizations": "Weight norm",
+    "utils/clip_grad": "Gradient clipping",
+    "utils/convert_parameters": "Flat parameter vectors",
+    "utils/rnn": "Packed sequences",
+    "modules/rnn": "Recurrent layers",
+    "modules/transformer": "Transformer",
 }
 
 # The long files: one page per section banner (mkdocs.yml's nav names
 # `walkthrough/<name>/index.md` for them).
-SPLIT = {"module", "hooks", "containers", "activation", "lazy", "loss", "parametrize", "rnn", "transformer"}
+SPLIT = {
+    "modules/module", "hooks", "modules/container", "modules/activation", "modules/lazy", "modules/loss",
+    "utils/parametrize", "modules/rnn", "modules/transformer",
+}
+
+# Where the pages were before the files moved to torch's paths (old site
+# path prefix under walkthrough/): the build writes a redirect from each old
+# page to its new place, so old links keep working (see hook.py).
+OLD_NAMES: dict[str, str] = {
+    "modules/module": "module", "modules/container": "containers", "utils/rnn": "packing",
+    **{name: name.split("/")[-1] for name in PAGES if name.startswith(("modules/", "utils/"))
+       and name not in ("modules/module", "modules/container", "utils/rnn")},
+}
 
 FILES: list[WalkedFile] = [
-    WalkedFile(name, relative, title, split=name in SPLIT) for name, (relative, title) in PAGES.items()
+    WalkedFile(name, f"{name}.py", title, split=name in SPLIT) for name, title in PAGES.items()
 ]
 
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 import torch
 
 # The clone's Module, and its from-scratch parametrize.
-from ..module import Module
+from ..modules.module import Module
 from . import parametrize
 
 # Only weight_norm so far; see __getattr__ below for the others.

@@ -37,8 +37,8 @@ from torch.__future__ import get_swap_module_params_on_conversion
 from torch.utils._python_dispatch import is_traceable_wrapper_subclass
 
 # The clone's own classes: the parametrizations live in its containers.
-from ..containers import ModuleDict, ModuleList
-from ..module import Module
+from ..modules.container import ModuleDict, ModuleList
+from ..modules.module import Module
 from ..parameter import Parameter
 
 # The names torch gives these functions.

@@ -18,7 +18,7 @@ import torch.nn.functional as F
 from torch.nn import init
 
 # Our Module and Parameter hold the weights and the running statistics.
-from ..module import Module
+from .module import Module
 from ..parameter import Parameter
 
 # The public layers of this file.

@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 # The clone's own Module (never torch's).
-from ..module import Module
+from .module import Module
 
 # The names torch.nn gives these classes.
 __all__ = ["PixelShuffle", "PixelUnshuffle"]

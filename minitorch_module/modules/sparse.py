@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from torch.nn import init
 
 # Our Module and Parameter hold the table.
-from ..module import Module
+from .module import Module
 from ..parameter import Parameter
 
 # The public layer of this file.

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch.nn import init
 
 # Our Module and Parameter hold the weights; `out_proj` is our Linear.
-from ..module import Module
+from .module import Module
 from ..parameter import Parameter
 from .linear import Linear
 

@@ -21,7 +21,7 @@ import torch
 
 # The base class, and the helper that indents a child's repr.
 from .module import Module, _addindent
-from .parameter import Parameter
+from ..parameter import Parameter
 
 # The five public names of this file.
 __all__ = ["Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict"]

@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 # No parameters here, so only Module is needed.
-from ..module import Module
+from .module import Module
 
 # The public layers of this file.
 __all__ = ["MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d"]

@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 
 # The clone's own Module (never torch's).
-from ..module import Module
+from .module import Module
 
 # The names torch.nn gives these classes.
 __all__ = ["Upsample", "UpsamplingNearest2d", "UpsamplingBilinear2d"]

@@ -14,7 +14,7 @@ import torch.nn.functional as F
 from torch.nn import init
 
 # What we do teach: the Module that holds the weights.
-from ..module import Module
+from .module import Module
 from ..parameter import Parameter
 
 # The layers of this file.

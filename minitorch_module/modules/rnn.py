@@ -24,7 +24,7 @@ from torch import _VF
 from torch.nn import init
 
 # The clone's own Module and Parameter.
-from ..module import Module
+from .module import Module
 from ..parameter import Parameter
 
 # The names this file exports, as in torch.nn.modules.rnn.

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 
 # The clone's own Module (never torch's).
-from ..module import Module
+from .module import Module
 from .conv import _ntuple
 
 # The names torch.nn gives these classes.

@@ -26,7 +26,7 @@ import torch.nn.functional as F
 from typing_extensions import deprecated
 
 # The clone's own Module (never torch's).
-from ..module import Module
+from .module import Module
 
 # Two losses own a layer: TripletMarginWithDistanceLoss and LinearCrossEntropyLoss.
 from .distance import PairwiseDistance

@@ -22,8 +22,8 @@ import torch.nn.functional as F
 from torch.nn.init import xavier_uniform_
 
 # The clone's own containers and layers: a transformer is made of them.
-from ..containers import ModuleList
-from ..module import Module
+from .container import ModuleList
+from .module import Module
 from .activation import GELU, ReLU
 from .attention import MultiheadAttention, _canonical_masks
 from .dropout import Dropout

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 # No parameters, so only Module is needed.
-from ..module import Module
+from .module import Module
 
 # The public layer of this file.
 __all__ = ["Dropout"]

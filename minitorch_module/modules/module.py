@@ -37,11 +37,11 @@ from torch.utils._python_dispatch import is_traceable_wrapper_subclass
 
 # Our own pieces: hook handles and the global hook dicts (hooks.py), and the
 # two tensor types a module stores (parameter.py).
-from . import hooks as _hooks
-from .hooks import RemovableHandle, _add_hook, _as_tensor_tuple, _Call, _warn_old_backward_hook
-from .parameter import Buffer, Parameter, is_lazy
+from .. import hooks as _hooks
+from ..hooks import RemovableHandle, _add_hook, _as_tensor_tuple, _Call, _warn_old_backward_hook
+from ..parameter import Buffer, Parameter, is_lazy
 
-# `from minitorch_module.module import *` gives only the class.
+# `from minitorch_module.modules.module import *` gives only the class.
 __all__ = ["Module"]
 
 # `state_dict()` stores a module's extra state under this key suffix, for

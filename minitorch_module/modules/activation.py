@@ -12,7 +12,7 @@ import torch
 import torch.nn.functional as F
 
 # No parameters, so only Module is needed.
-from ..module import Module
+from .module import Module
 
 # The public layers of this file.
 __all__ = ["ReLU", "GELU", "SiLU", "Tanh", "Sigmoid", "Softmax"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 import torch
 
 # No parameters, so only Module is needed.
-from ..module import Module
+from .module import Module
 
 # The public layer of this file.
 __all__ = ["Flatten"]

@@ -19,7 +19,7 @@ import torch.nn.functional as F
 from torch.nn import init
 
 # Our Module and Parameter hold the weights.
-from ..module import Module
+from .module import Module
 from ..parameter import Parameter
 
 # The public layers of this file.
