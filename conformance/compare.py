@@ -97,7 +97,6 @@ def _write_json(path: Path, results: list[Comparison], backend_name: str) -> Non
             {
                 "name": r.scenario.name,
                 "topic": r.scenario.topic,
-                "exercise": r.scenario.exercise,
                 "agree": r.agree,
                 "torch": r.expected.comparable(),
                 "impl": r.actual.comparable(),

@@ -18,7 +18,7 @@ SCENARIOS = all_scenarios()
 
 def _params(side: str) -> list:
     return [
-        pytest.param(scenario, id=f"{side}-{scenario.name}", marks=getattr(pytest.mark, scenario.exercise))
+        pytest.param(scenario, id=f"{side}-{scenario.name}", marks=getattr(pytest.mark, scenario.topic))
         for scenario in SCENARIOS
     ]
 

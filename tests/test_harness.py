@@ -43,7 +43,7 @@ def _scenario(name: str) -> Scenario:
 
 def _make(func) -> Scenario:
     # A scenario object that is NOT put in the registry.
-    return Scenario(func.__name__, "registration", "registration", func)
+    return Scenario(func.__name__, "registration", func)
 
 
 def test_clone_agrees_on_the_example_scenario():

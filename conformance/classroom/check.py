@@ -53,7 +53,7 @@ from .reach import HUNG, reaching
 from ..registry import all_scenarios, load_scenario_folder
 from ..backends import torch_backend
 from ..runner import run as run_scenario
-from .track import TEXT, TRACK, Exercise, set_language, tr
+from .track import TEXT, TRACK, Exercise, exercise_of, set_language, tr
 from ..usage import UsageError, pick_exercises
 
 TIME_LIMIT = 10.0
@@ -526,17 +526,17 @@ def check(
     tags = {e.tag for e in chosen}
     # Before the oracle's thread starts: the search forks this process.
     with Oracle.lock:
-        reaches = reaching([s for s in scenarios if s.exercise in tags], time_limit=time_limit)
+        reaches = reaching([s for s in scenarios if exercise_of(s) in tags], time_limit=time_limit)
     notes = [TEXT["hung_on_reference"].format(name=s.name, limit=time_limit)
-             for s in scenarios if s.exercise in tags and s.name in HUNG]
+             for s in scenarios if exercise_of(s) in tags and s.name in HUNG]
     results = [
         ExerciseResult(e, points=course.points_for(e),
-                       ungraded=[s.name for s in scenarios if s.exercise == e.tag and not reaches[s.name]])
+                       ungraded=[s.name for s in scenarios if exercise_of(s) == e.tag and not reaches[s.name]])
         for e in chosen
     ]
     jobs = [
         _Job(r.exercise.tag, s.name) for r in results for s in scenarios
-        if s.exercise == r.exercise.tag and (reaches[s.name] or not graded_only)
+        if exercise_of(s) == r.exercise.tag and (reaches[s.name] or not graded_only)
     ]
     package_dir = _package_dir(Path(folder))
     problems = static_problems(package_dir)
@@ -828,7 +828,7 @@ def _run_one(folder: Path, name: str, course: Course, time_limit: float | None) 
     scenario = next((s for s in all_scenarios() if s.name == name), None)
     if scenario is None:
         raise UsageError(f"unknown scenario {name!r}; `minitorch-module compare` lists them by topic")
-    exercise = TRACK[scenario.exercise]
+    exercise = TRACK[exercise_of(scenario)]
     result = check(folder, [exercise], time_limit, course, scenario_names=[name], graded_only=False)
     console = Console()
     if result.problem:

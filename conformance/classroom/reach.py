@@ -49,6 +49,7 @@ import torch
 
 from ..backends import clone_backend
 from .exercises import locate, regions
+from .track import exercise_of
 from ..registry import Scenario, all_scenarios
 from ..runner import run
 
@@ -98,7 +99,7 @@ def _search(scenarios: list[Scenario], stop_early: bool, report=None) -> list[bo
         def watch(frame, event, arg):
             nonlocal reached
             # Called once per new Python frame; returning None traces no lines.
-            if codes.get(frame.f_code) == scenario.exercise:
+            if codes.get(frame.f_code) == exercise_of(scenario):
                 reached = True
                 if stop_early:
                     raise _Reached

@@ -2,12 +2,11 @@
 
 A new exercise is one `Exercise(...)` entry in `TRACK_TABLE` below, plus the
 `# exercise: <tag>` marker comments above the functions students write in
-`minitorch_module/`. Its scenarios are the ones of the topics it owns, plus
-any scenario tagged `@scenario(topic, exercise="<tag>")`.
+`minitorch_module/`. Its scenarios are the ones of the topics it owns.
 
 This module holds all student-facing text (goals, hints, stub text, report
 headings, checker messages), so a translation has one file to read. It
-imports nothing heavy: `conformance/registry.py` reads the topics from here.
+imports nothing heavy.
 """
 
 from __future__ import annotations
@@ -32,9 +31,8 @@ class Exercise:
 
     tag: str
     title: str
-    # The topics whose scenarios belong to this exercise unless a scenario
-    # says otherwise: topic name -> what the topic covers.
-    topics: dict[str, str]
+    # The topics (conformance/registry.py) whose scenarios belong to this exercise.
+    topics: tuple[str, ...]
     page: str  # the walkthrough page to read
     goal: str
     hints: tuple[Hint, ...]
@@ -46,7 +44,7 @@ class Exercise:
     def scenarios(self) -> list:
         from ..registry import all_scenarios
 
-        return [s for s in all_scenarios() if s.exercise == self.tag]
+        return [s for s in all_scenarios() if s.topic in self.topics]
 
     def hint_for(self, scenario_name: str) -> Hint:
         """The hint that fits a failing scenario best, by the words of its name.
@@ -65,7 +63,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
     Exercise(
         tag="parameter",
         title="Parameter and Buffer",
-        topics={"parameter": "Parameter and Buffer objects"},
+        topics=("parameter",),
         page="walkthrough/parameter.md",
         goal="Make Parameter and Buffer: tensor subclasses that a module recognises.",
         hints=(
@@ -79,10 +77,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
         title="Registration and attribute routing",
         # Registration and attribute routing call each other (`m.w = p` ends
         # in register_parameter), so students write them as one exercise.
-        topics={
-            "registration": "register_parameter, register_buffer, add_module",
-            "attributes": "attribute routing: __setattr__, __getattr__, __delattr__",
-        },
+        topics=("registration", "attributes"),
         page="walkthrough/modules/module.md#module-register-buffer",
         goal="Fill a module's dicts with register_parameter, register_buffer and add_module, and route "
         "`self.x = value` to the right dict (and find it again in `__getattr__`).",
@@ -100,10 +95,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
     Exercise(
         tag="traversal",
         title="Traversal and dedup",
-        topics={
-            "traversal": "children, modules, parameters, buffers",
-            "submodules": "get/set_submodule, get_parameter, get_buffer",
-        },
+        topics=("traversal", "submodules"),
         page="walkthrough/modules/module.md#module-named-modules",
         goal="Walk the module tree: children, modules, parameters, buffers, with dedup.",
         hints=(
@@ -116,7 +108,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
     Exercise(
         tag="train_eval",
         title="train/eval and grads",
-        topics={"train_eval": "train/eval, requires_grad_, zero_grad"},
+        topics=("train_eval",),
         page="walkthrough/modules/module.md#module-train",
         goal="Switch training mode for the whole tree, and clear or freeze gradients.",
         hints=(
@@ -129,7 +121,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
     Exercise(
         tag="conversion",
         title="apply, _apply and to()",
-        topics={"conversion": "apply, _apply, to() and the dtype/device helpers"},
+        topics=("conversion",),
         page="walkthrough/modules/module.md#module-to",
         goal="Apply a function to every tensor: apply, _apply and to().",
         hints=(
@@ -143,10 +135,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
     Exercise(
         tag="state_dict",
         title="state_dict",
-        topics={
-            "state_dict": "state_dict keys, prefixes, metadata",
-            "extra_state": "get_extra_state / set_extra_state",
-        },
+        topics=("state_dict", "extra_state"),
         page="walkthrough/modules/module.md#module-state-dict",
         goal="Save parameters and persistent buffers under dotted keys.",
         hints=(
@@ -159,7 +148,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
     Exercise(
         tag="load_state_dict",
         title="load_state_dict",
-        topics={"load_state_dict": "load_state_dict: strict, assign, errors"},
+        topics=("load_state_dict",),
         page="walkthrough/modules/module.md#module-load-state-dict",
         goal="Copy tensors back in, and report missing and unexpected keys.",
         hints=(
@@ -172,7 +161,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
     Exercise(
         tag="forward_hooks",
         title="Calling and forward hooks",
-        topics={"hooks": "forward, backward, state_dict and global hooks"},
+        topics=("hooks",),
         page="walkthrough/modules/module.md#module-register-forward-hook",
         goal="Call a module: forward pre-hooks, forward, forward hooks.",
         hints=(
@@ -185,7 +174,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
     Exercise(
         tag="backward_hooks",
         title="Backward hooks",
-        topics={},
+        topics=("backward_hooks",),
         page="walkthrough/hooks.md",
         goal="Run hooks when gradients flow back through a module.",
         hints=(
@@ -197,7 +186,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
     Exercise(
         tag="containers",
         title="Containers",
-        topics={"containers": "Sequential, ModuleList, ModuleDict, ParameterList, ParameterDict"},
+        topics=("containers",),
         page="walkthrough/modules/container.md",
         goal="Build Sequential, ModuleList, ModuleDict, ParameterList and ParameterDict.",
         hints=(
@@ -211,10 +200,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
     Exercise(
         tag="layers",
         title="Linear and BatchNorm",
-        topics={
-            "layers": "layers built on torch.nn.functional",
-            "models": "whole models built the same way on both backends",
-        },
+        topics=("layers", "models"),
         page="walkthrough/modules/linear.md",
         goal="Write Linear and BatchNorm on top of torch.nn.functional.",
         hints=(
@@ -227,10 +213,7 @@ TRACK_TABLE: tuple[Exercise, ...] = (
     Exercise(
         tag="repr",
         title="repr and pickling",
-        topics={
-            "repr": "__repr__, extra_repr, __dir__",
-            "pickling": "pickle and copy.deepcopy",
-        },
+        topics=("repr", "pickling"),
         page="walkthrough/modules/module.md#module-repr",
         goal="Print a module tree the way torch does, and pickle it.",
         hints=(
@@ -247,11 +230,13 @@ TRACK: dict[str, Exercise] = {
     e.tag: replace(e, number=n) for n, e in enumerate(TRACK_TABLE, start=1)
 }
 
-# Every topic, in track order: topic -> what it covers.
-TOPICS: dict[str, str] = {topic: about for e in TRACK_TABLE for topic, about in e.topics.items()}
-
-# The exercise a topic's scenarios belong to by default.
+# The exercise a topic's scenarios belong to.
 TOPIC_EXERCISE: dict[str, str] = {topic: e.tag for e in TRACK_TABLE for topic in e.topics}
+
+
+def exercise_of(scenario) -> str:
+    """The tag of the exercise that a scenario belongs to (by its topic)."""
+    return TOPIC_EXERCISE[scenario.topic]
 
 
 def by_number_or_tag(key: str) -> Exercise:
@@ -392,7 +377,4 @@ Exercises, in order:
     "scenario_not_graded": "Not graded: this scenario does not reach the code of exercise {number}, "
     "so it passes whatever that code does.",
     "not_graded": "not graded: does not reach this exercise's code",
-    # The pytest route (`pytest conformance --impl DIR`).
-    "pytest_time_limit": "no result after {limit:g} s: an endless loop or a very slow step? "
-    "(--scenario-time-limit sets the limit)",
 })

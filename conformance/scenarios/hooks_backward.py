@@ -25,7 +25,7 @@ def _scale(nn, factor):
     return Scale()
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_sees_grad_input_and_grad_output(nn, see):
     """A full backward hook gets one gradient per input and one per output."""
     m = nn.Linear(3, 2)
@@ -36,7 +36,7 @@ def full_backward_hook_sees_grad_input_and_grad_output(nn, see):
     see(got)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_receives_the_module(nn, see):
     """The first argument of a backward hook is the module itself."""
     m = nn.Linear(2, 2)
@@ -46,7 +46,7 @@ def full_backward_hook_receives_the_module(nn, see):
     see(got)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_can_replace_the_input_gradient(nn, see):
     """Returning a tuple from a full backward hook replaces grad_input."""
     m = _scale(nn, 2.0)
@@ -56,7 +56,7 @@ def full_backward_hook_can_replace_the_input_gradient(nn, see):
     see(x.grad)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_returning_wrong_count_is_an_error(nn, see):
     """A full backward hook must return as many gradients as it received."""
     m = _scale(nn, 2.0)
@@ -65,7 +65,7 @@ def full_backward_hook_returning_wrong_count_is_an_error(nn, see):
     see.raises(lambda: m(x).sum().backward())
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hooks_chain_each_sees_the_previous_result(nn, see):
     """The second full backward hook sees the grad_input returned by the first."""
     m = _scale(nn, 1.0)
@@ -78,7 +78,7 @@ def full_backward_hooks_chain_each_sees_the_previous_result(nn, see):
     see(x.grad)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_prepend_runs_first(nn, see):
     """`prepend=True` puts a full backward hook before the others."""
     m = _scale(nn, 1.0)
@@ -89,7 +89,7 @@ def full_backward_hook_prepend_runs_first(nn, see):
     see(calls)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_with_two_inputs_and_two_outputs(nn, see):
     """With several inputs and outputs, each gets its own gradient slot."""
     m = _two_in_two_out(nn)
@@ -102,7 +102,7 @@ def full_backward_hook_with_two_inputs_and_two_outputs(nn, see):
     see(got)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_gives_none_for_an_input_without_grad(nn, see):
     """An input that does not require grad gets None in grad_input."""
     m = _two_in_two_out(nn)
@@ -114,7 +114,7 @@ def full_backward_hook_gives_none_for_an_input_without_grad(nn, see):
     see(got)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_gives_none_for_an_unused_output(nn, see):
     """An output that the loss does not use gets None in grad_output."""
     m = _two_in_two_out(nn)
@@ -125,7 +125,7 @@ def full_backward_hook_gives_none_for_an_unused_output(nn, see):
     see(got)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_gives_none_for_a_non_tensor_argument(nn, see):
     """A positional argument that is not a tensor gets a None slot."""
 
@@ -140,7 +140,7 @@ def full_backward_hook_gives_none_for_a_non_tensor_argument(nn, see):
     see(got)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_fires_with_a_warning_when_no_input_needs_grad(nn, see):
     """If no input requires grad, the hook fires at the outputs with a warning and None inputs."""
     m = nn.Linear(2, 1)
@@ -151,7 +151,7 @@ def full_backward_hook_fires_with_a_warning_when_no_input_needs_grad(nn, see):
     see(got)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_without_input_grad_must_return_none(nn, see):
     """When no input requires grad, a hook that returns gradients is an error."""
     m = nn.Linear(2, 1)
@@ -160,7 +160,7 @@ def full_backward_hook_without_input_grad_must_return_none(nn, see):
     see.raises(lambda: out.sum().backward())
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_without_input_grad_may_return_all_nones(nn, see):
     """When no input requires grad, a hook may return a tuple of Nones."""
     m = nn.Linear(2, 1)
@@ -170,7 +170,7 @@ def full_backward_hook_without_input_grad_may_return_all_nones(nn, see):
     see(m.weight.grad)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_is_not_wired_when_nothing_needs_grad(nn, see):
     """With no tensor requiring grad, the output has no grad_fn and no hook can fire."""
     m = _scale(nn, 2.0)
@@ -180,7 +180,7 @@ def full_backward_hook_is_not_wired_when_nothing_needs_grad(nn, see):
     see(out.grad_fn is None)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_wraps_the_output_in_a_hook_node(nn, see):
     """A full hook puts an identity autograd node after the module: its name shows it."""
     m = _scale(nn, 2.0)
@@ -189,7 +189,7 @@ def full_backward_hook_wraps_the_output_in_a_hook_node(nn, see):
     see(out.grad_fn.name())
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_warns_when_output_is_not_a_tensor_or_tuple(nn, see):
     """A module returning a dict cannot have its output wrapped: torch warns."""
 
@@ -202,7 +202,7 @@ def full_backward_hook_warns_when_output_is_not_a_tensor_or_tuple(nn, see):
     see.warns(lambda: m(torch.ones(2, requires_grad=True)))
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hooks_fire_from_last_module_to_first(nn, see):
     """In a Sequential, backward hooks fire from the last layer back to the first."""
     model = nn.Sequential(_scale(nn, 2.0), _scale(nn, 3.0))
@@ -214,7 +214,7 @@ def full_backward_hooks_fire_from_last_module_to_first(nn, see):
     see(calls)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_pre_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_pre_hook",))
 def backward_pre_hook_sees_grad_output(nn, see):
     """A backward pre-hook gets the gradients of the outputs."""
     m = _scale(nn, 2.0)
@@ -224,7 +224,7 @@ def backward_pre_hook_sees_grad_output(nn, see):
     see(got)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_pre_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_pre_hook",))
 def backward_pre_hook_can_replace_grad_output(nn, see):
     """A tuple returned by a backward pre-hook replaces grad_output for the rest of backward."""
     m = _scale(nn, 2.0)
@@ -234,7 +234,7 @@ def backward_pre_hook_can_replace_grad_output(nn, see):
     see(x.grad)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_pre_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_pre_hook",))
 def backward_pre_hook_returning_wrong_count_is_an_error(nn, see):
     """A backward pre-hook must return as many gradients as it received."""
     m = _scale(nn, 2.0)
@@ -242,7 +242,7 @@ def backward_pre_hook_returning_wrong_count_is_an_error(nn, see):
     see.raises(lambda: m(torch.ones(2, requires_grad=True)).sum().backward())
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_pre_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_pre_hook",))
 def backward_pre_hook_runs_before_the_full_hook(nn, see):
     """Pre-hooks run when the output gradient arrives, full hooks after the input gradient."""
     m = _scale(nn, 2.0)
@@ -254,7 +254,7 @@ def backward_pre_hook_runs_before_the_full_hook(nn, see):
     see(calls)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_pre_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_pre_hook",))
 def backward_pre_hook_prepend_runs_first(nn, see):
     """`prepend=True` puts a backward pre-hook before the others."""
     m = _scale(nn, 2.0)
@@ -265,7 +265,7 @@ def backward_pre_hook_prepend_runs_first(nn, see):
     see(calls)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_pre_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_pre_hook",))
 def backward_pre_hook_fires_even_when_no_input_needs_grad(nn, see):
     """A pre-hook alone fires at the outputs when only the parameters need grad."""
     m = nn.Linear(2, 1)
@@ -275,7 +275,7 @@ def backward_pre_hook_fires_even_when_no_input_needs_grad(nn, see):
     see(got)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_backward_hook",))
+@scenario("backward_hooks", methods=("register_backward_hook",))
 def old_backward_hook_sees_the_last_node_gradients(nn, see):
     """The deprecated hook sees the gradients of the last autograd node of forward."""
     m = nn.Linear(2, 1)
@@ -286,7 +286,7 @@ def old_backward_hook_sees_the_last_node_gradients(nn, see):
     see(got)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_backward_hook",))
+@scenario("backward_hooks", methods=("register_backward_hook",))
 def old_backward_hook_warns_when_forward_has_several_nodes(nn, see):
     """The deprecated hook warns (FutureWarning) when forward has more than one node."""
     m = nn.Sequential(_scale(nn, 2.0), _scale(nn, 3.0))
@@ -294,7 +294,7 @@ def old_backward_hook_warns_when_forward_has_several_nodes(nn, see):
     see.warns(lambda: m(torch.ones(2, requires_grad=True)))
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_backward_hook",))
+@scenario("backward_hooks", methods=("register_backward_hook",))
 def old_backward_hook_warns_for_outputs_from_different_nodes(nn, see):
     """Two outputs made by different autograd nodes give a FutureWarning."""
     m = _two_in_two_out(nn)
@@ -302,7 +302,7 @@ def old_backward_hook_warns_for_outputs_from_different_nodes(nn, see):
     see.warns(lambda: m(torch.ones(2, requires_grad=True), torch.ones(2)))
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_backward_hook",))
+@scenario("backward_hooks", methods=("register_backward_hook",))
 def old_backward_hook_warns_for_a_dict_output(nn, see):
     """A module whose output is not a tensor or tuple of tensors gets a FutureWarning."""
 
@@ -315,7 +315,7 @@ def old_backward_hook_warns_for_a_dict_output(nn, see):
     see.warns(lambda: m(torch.ones(2, requires_grad=True)))
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_backward_hook",))
+@scenario("backward_hooks", methods=("register_backward_hook",))
 def old_backward_hook_warns_for_a_non_tensor_input(nn, see):
     """A positional input that is not a tensor gives a FutureWarning about grad_input."""
 
@@ -328,7 +328,7 @@ def old_backward_hook_warns_for_a_non_tensor_input(nn, see):
     see.warns(lambda: m(torch.ones(2, requires_grad=True), True))
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_backward_hook",))
+@scenario("backward_hooks", methods=("register_backward_hook",))
 def old_backward_hook_gives_no_warning_for_a_single_node(nn, see):
     """One autograd node from input to output: the deprecated hook is silent and exact."""
     m = _scale(nn, 2.0)
@@ -339,7 +339,7 @@ def old_backward_hook_gives_no_warning_for_a_single_node(nn, see):
     see(got)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_backward_hook",))
+@scenario("backward_hooks", methods=("register_backward_hook",))
 def old_backward_hook_can_replace_the_gradient(nn, see):
     """A deprecated hook may return new gradients for its node's inputs."""
     m = _scale(nn, 2.0)
@@ -349,7 +349,7 @@ def old_backward_hook_can_replace_the_gradient(nn, see):
     see(x.grad)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_backward_hook", "register_full_backward_hook"))
+@scenario("backward_hooks", methods=("register_backward_hook", "register_full_backward_hook"))
 def full_hook_after_old_hook_is_an_error(nn, see):
     """A module cannot have both old and full backward hooks."""
     m = nn.Linear(2, 2)
@@ -357,7 +357,7 @@ def full_hook_after_old_hook_is_an_error(nn, see):
     see.raises(lambda: m.register_full_backward_hook(lambda module, gin, gout: None))
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_backward_hook", "register_full_backward_hook"))
+@scenario("backward_hooks", methods=("register_backward_hook", "register_full_backward_hook"))
 def old_hook_after_full_hook_is_an_error(nn, see):
     """Once a module has a full backward hook, the deprecated kind is refused."""
     m = nn.Linear(2, 2)
@@ -365,7 +365,7 @@ def old_hook_after_full_hook_is_an_error(nn, see):
     see.raises(lambda: m.register_backward_hook(lambda module, gin, gout: None))
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def removing_the_full_hook_does_not_reset_the_kind(nn, see):
     """After removing a full hook, the module still refuses the deprecated kind."""
     m = nn.Linear(2, 2)
@@ -374,7 +374,7 @@ def removing_the_full_hook_does_not_reset_the_kind(nn, see):
     see.raises(lambda: m.register_backward_hook(lambda module, gin, gout: None))
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def removed_full_backward_hook_is_not_called(nn, see):
     """A removed backward hook no longer fires."""
     m = _scale(nn, 2.0)
@@ -386,7 +386,7 @@ def removed_full_backward_hook_is_not_called(nn, see):
     see(calls)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_under_no_grad_is_not_wired(nn, see):
     """Under torch.no_grad() the inputs are not wrapped and no grad_fn appears."""
     m = _scale(nn, 2.0)
@@ -396,7 +396,7 @@ def full_backward_hook_under_no_grad_is_not_wired(nn, see):
     see(out.grad_fn is None)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook", "register_forward_hook"))
+@scenario("backward_hooks", methods=("register_full_backward_hook", "register_forward_hook"))
 def full_backward_hook_sees_gradient_of_output_replaced_by_forward_hook(nn, see):
     """The output node is added after forward hooks, so grad_output is for the hook's output."""
     m = _scale(nn, 2.0)
@@ -409,7 +409,7 @@ def full_backward_hook_sees_gradient_of_output_replaced_by_forward_hook(nn, see)
     see(x.grad)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_ignores_keyword_tensor_inputs(nn, see):
     """Only positional inputs get grad_input slots; a tensor passed by keyword has none."""
 
@@ -427,7 +427,7 @@ def full_backward_hook_ignores_keyword_tensor_inputs(nn, see):
     see(bias.grad)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook", "register_forward_pre_hook"))
+@scenario("backward_hooks", methods=("register_full_backward_hook", "register_forward_pre_hook"))
 def backward_hook_added_by_a_forward_pre_hook_waits_for_the_next_call(nn, see):
     """Backward hooks are collected before the forward pre-hooks run, so a new one starts next call."""
     m = _scale(nn, 2.0)
@@ -444,7 +444,7 @@ def backward_hook_added_by_a_forward_pre_hook_waits_for_the_next_call(nn, see):
     see(calls)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_keeps_a_namedtuple_output_type(nn, see):
     """A namedtuple output is rebuilt with its own type after wrapping."""
     import collections
@@ -464,7 +464,7 @@ def full_backward_hook_keeps_a_namedtuple_output_type(nn, see):
     see(got)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_fires_once_per_call(nn, see):
     """A module called twice in one graph fires its backward hook twice."""
     m = _scale(nn, 2.0)
@@ -476,7 +476,7 @@ def full_backward_hook_fires_once_per_call(nn, see):
     see(x.grad)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_full_backward_hook",))
 def full_backward_hook_on_a_module_that_returns_its_input(nn, see):
     """Identity returns its input tensor; the hook still sees input and output gradients."""
     m = nn.Identity()

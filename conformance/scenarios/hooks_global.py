@@ -89,7 +89,7 @@ def global_always_call_hook_error_becomes_a_warning(nn, see):
         see.warns(lambda: m(torch.ones(3)))
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_module_full_backward_hook",))
+@scenario("backward_hooks", methods=("register_module_full_backward_hook",))
 def global_full_backward_hook_runs_before_the_module_hook(nn, see):
     """A global full backward hook fires before the module's own full hook."""
     m = _scale(nn, 2.0)
@@ -100,7 +100,7 @@ def global_full_backward_hook_runs_before_the_module_hook(nn, see):
     see(calls)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_module_full_backward_pre_hook",))
+@scenario("backward_hooks", methods=("register_module_full_backward_pre_hook",))
 def global_backward_pre_hook_runs_before_the_module_pre_hook(nn, see):
     """A global backward pre-hook fires before the module's own and may change grad_output."""
     m = _scale(nn, 2.0)
@@ -118,7 +118,7 @@ def global_backward_pre_hook_runs_before_the_module_pre_hook(nn, see):
     see(x.grad)
 
 
-@scenario("hooks", exercise="backward_hooks", methods=("register_module_backward_hook",))
+@scenario("backward_hooks", methods=("register_module_backward_hook",))
 def global_old_backward_hook_fires_on_the_last_node(nn, see):
     """The deprecated global backward hook also hangs on the output's grad_fn."""
     m = _scale(nn, 2.0)
@@ -129,8 +129,7 @@ def global_old_backward_hook_fires_on_the_last_node(nn, see):
 
 
 @scenario(
-    "hooks",
-    exercise="backward_hooks",
+    "backward_hooks",
     methods=("register_module_backward_hook", "register_module_full_backward_hook"),
 )
 def global_full_backward_hook_after_old_one_is_an_error(nn, see):
@@ -140,8 +139,7 @@ def global_full_backward_hook_after_old_one_is_an_error(nn, see):
 
 
 @scenario(
-    "hooks",
-    exercise="backward_hooks",
+    "backward_hooks",
     methods=("register_module_backward_hook", "register_module_full_backward_hook"),
 )
 def global_old_backward_hook_after_full_one_is_an_error(nn, see):

@@ -121,8 +121,7 @@ def buffer_isinstance_check_uses_flag(nn, see):
     see(isinstance(torch.zeros(1), nn.Buffer))
 
 
-# Assignment routes through __setattr__, so it is checked with registration.
-@scenario("parameter", exercise="registration", methods=("Buffer",))
+@scenario("parameter", methods=("Buffer",))
 def buffer_assignment_registers_buffer(nn, see):
     """Assigning nn.Buffer(...) to a module attribute registers a buffer."""
     m = nn.Module()
@@ -131,8 +130,7 @@ def buffer_assignment_registers_buffer(nn, see):
     see.keys(m.state_dict())
 
 
-# Assignment routes through __setattr__, so it is checked with registration.
-@scenario("parameter", exercise="registration", methods=("Buffer",))
+@scenario("parameter", methods=("Buffer",))
 def buffer_non_persistent_assignment(nn, see):
     """nn.Buffer(t, persistent=False) is left out of state_dict."""
     m = nn.Module()
